@@ -1,0 +1,3 @@
+from qualitymonth.cli import main
+
+main()

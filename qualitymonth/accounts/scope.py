@@ -1,0 +1,96 @@
+"""Who may do what: the one place that decides a user's scope.
+
+A scope speaks in org units and actions. Features map their objects to the org unit that owns
+them (a campaign to its organisation) and ask here; no view decides permissions by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from qualitymonth.orgs.models import OrgUnit
+
+from .models import Membership, Role
+
+# Which roles allow which actions on an org unit and everything below it.
+ACTION_ROLES: dict[str, set[str]] = {
+    "campaign.admin": {Role.CAMPAIGN_ADMIN},
+    "campaign.view": set(Role.values),
+}
+
+
+@dataclass
+class Scope:
+    user: object
+
+    @property
+    def is_superuser(self) -> bool:
+        return bool(getattr(self.user, "is_superuser", False))
+
+    @cached_property
+    def memberships(self) -> list[Membership]:
+        if not getattr(self.user, "is_authenticated", False):
+            return []
+        return list(Membership.objects.filter(user=self.user).select_related("org_unit"))
+
+    @cached_property
+    def roles(self) -> list[str]:
+        return sorted({m.role for m in self.memberships}, key=Role.values.index)
+
+    def role_label(self) -> str:
+        """The user's main role, for the page header: "区级管理员 · 浦东新区"."""
+        if self.is_superuser and not self.memberships:
+            return "系统管理员"
+        if not self.memberships:
+            return ""
+        main = min(self.memberships, key=lambda m: Role.values.index(m.role))
+        return f"{main.get_role_display()} · {main.org_unit.short_name or main.org_unit.name}"
+
+    def _units_for(self, action: str) -> list[OrgUnit]:
+        roles = ACTION_ROLES[action]
+        return [m.org_unit for m in self.memberships if m.role in roles]
+
+    def can(self, action: str, org_unit: OrgUnit) -> bool:
+        """May the user take ``action`` on something owned by ``org_unit``?"""
+        if self.is_superuser:
+            return True
+        return any(org_unit.path.startswith(unit.path) for unit in self._units_for(action))
+
+    def require(self, action: str, org_unit: OrgUnit) -> None:
+        if not self.can(action, org_unit):
+            raise PermissionDenied("您没有权限进行此操作。")
+
+    def units(self, action: str) -> QuerySet[OrgUnit]:
+        """The org units (with their sub-units) where the user may take ``action``."""
+        if self.is_superuser:
+            return OrgUnit.objects.all()
+        condition = Q(pk__in=[])
+        for unit in self._units_for(action):
+            condition |= Q(path__startswith=unit.path)
+        return OrgUnit.objects.filter(condition)
+
+    def campaign_org_filter(self) -> Q:
+        """Org units whose published campaigns the user sees: above and below their own units.
+
+        A street's reporter sees the district's campaign; a city viewer sees every district's.
+        """
+        if self.is_superuser:
+            return Q()
+        ancestor_ids: set[int] = set()
+        below = Q(pk__in=[])
+        for unit in self._units_for("campaign.view"):
+            ancestor_ids.update(unit.ancestor_ids)
+            below |= Q(path__startswith=unit.path)
+        return Q(pk__in=ancestor_ids) | below
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, computed once per request (kept on the user object)."""
+    scope = getattr(user, "_qualitymonth_scope", None)
+    if scope is None:
+        scope = user._qualitymonth_scope = Scope(user)
+    return scope

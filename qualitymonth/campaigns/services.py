@@ -1,0 +1,425 @@
+"""Every change to a campaign and its plan. Each function checks the user may make it, saves in
+one transaction and writes the audit entry; views and commands only call these."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from qualitymonth.accounts.scope import scope_of
+from qualitymonth.core import audit
+
+from .models import DEFAULT_INDICATORS, Campaign, Category, Contact, Deadline, Indicator, Item
+
+CAMPAIGN_FIELDS = [
+    "kind",
+    "year",
+    "title",
+    "issuer",
+    "doc_number",
+    "recipients",
+    "preamble",
+    "sections",
+    "theme",
+    "start_date",
+    "end_date",
+    "requirements",
+    "signing_date",
+    "print_organ",
+    "print_date",
+    "upward_recipient",
+]
+ITEM_FIELDS = [
+    "number",
+    "title",
+    "description",
+    "lead_unit_names",
+    "co_unit_names",
+    "time_text",
+    "start_date",
+    "end_date",
+]
+
+
+def _require_admin(by, campaign: Campaign) -> None:
+    scope_of(by).require("campaign.admin", campaign.org_unit)
+
+
+# Building a campaign --------------------------------------------------------------------------
+
+
+def create_campaign(
+    org_unit,
+    by,
+    *,
+    fields: dict[str, Any],
+    categories: list[dict[str, Any]],
+    contacts: list[dict[str, str]] = (),
+    deadlines: list[dict[str, Any]] = (),
+    copied_from: Campaign | None = None,
+) -> Campaign:
+    """Create a draft campaign with its whole plan.
+
+    ``categories`` is a list of ``{"number", "title", "items": [{item fields…, "indicators"?}]}``;
+    an item without ``indicators`` gets the default ones.
+    """
+    scope_of(by).require("campaign.admin", org_unit)
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            org_unit=org_unit,
+            copied_from=copied_from,
+            **{key: fields[key] for key in CAMPAIGN_FIELDS if key in fields},
+        )
+        for order, category_data in enumerate(categories, start=1):
+            category = Category.objects.create(
+                campaign=campaign,
+                number=category_data.get("number") or order,
+                title=category_data["title"],
+                order=order,
+            )
+            for item_order, item_data in enumerate(category_data.get("items", []), start=1):
+                _create_item(category, item_data, order=item_order)
+        Contact.objects.bulk_create(Contact(campaign=campaign, **c) for c in contacts)
+        Deadline.objects.bulk_create(Deadline(campaign=campaign, **d) for d in deadlines)
+        audit.record(by, "campaign.created", campaign, after=audit.snapshot(campaign))
+    return campaign
+
+
+def _create_item(category: Category, data: dict[str, Any], *, order: int) -> Item:
+    item = Item.objects.create(
+        campaign_id=category.campaign_id,
+        category=category,
+        order=order,
+        **{key: data[key] for key in ITEM_FIELDS if key in data},
+    )
+    indicators = data.get("indicators")
+    if indicators is None:
+        indicators = DEFAULT_INDICATORS
+    Indicator.objects.bulk_create(
+        Indicator(item=item, order=position, **indicator)
+        for position, indicator in enumerate(indicators, start=1)
+    )
+    return item
+
+
+def update_campaign(campaign: Campaign, by, **changes: Any) -> Campaign:
+    _require_admin(by, campaign)
+    unknown = set(changes) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise ValueError(f"not campaign fields: {sorted(unknown)}")
+    with transaction.atomic():
+        before = audit.snapshot(campaign, list(changes))
+        for key, value in changes.items():
+            setattr(campaign, key, value)
+        _validate_period(campaign)
+        campaign.save()
+        old, new = audit.changes(before, audit.snapshot(campaign, list(changes)))
+        if new:
+            audit.record(by, "campaign.updated", campaign, before=old, after=new)
+    return campaign
+
+
+def _validate_period(campaign: Campaign) -> None:
+    if campaign.start_date and campaign.end_date and campaign.start_date > campaign.end_date:
+        raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
+
+
+def set_contacts(campaign: Campaign, by, contacts: list[dict[str, str]]) -> None:
+    _replace_children(campaign, by, campaign.contacts, Contact, contacts, "campaign.contacts_set")
+
+
+def set_deadlines(campaign: Campaign, by, deadlines: list[dict[str, Any]]) -> None:
+    _replace_children(
+        campaign, by, campaign.deadlines, Deadline, deadlines, "campaign.deadlines_set"
+    )
+
+
+def _replace_children(campaign, by, manager, model, rows, action: str) -> None:
+    _require_admin(by, campaign)
+    with transaction.atomic():
+        before = [audit.snapshot(obj) for obj in manager.all()]
+        manager.all().delete()
+        created = model.objects.bulk_create(model(campaign=campaign, **row) for row in rows)
+        audit.record(
+            by,
+            action,
+            campaign,
+            before={"rows": before},
+            after={"rows": [audit.snapshot(obj) for obj in created]},
+        )
+
+
+def publish_campaign(campaign: Campaign, by) -> Campaign:
+    """Publish a draft. A campaign needs a title, a period and at least one item to be run."""
+    _require_admin(by, campaign)
+    problems = []
+    if not campaign.title.strip():
+        problems.append("请填写通知标题。")
+    if not (campaign.start_date and campaign.end_date):
+        problems.append("请填写活动开始和结束日期。")
+    if not campaign.items.exists():
+        problems.append("活动至少需要一个活动事项。")
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.is_published:
+            return campaign
+        campaign.status = Campaign.Status.PUBLISHED
+        campaign.published_at = timezone.now()
+        campaign.save(update_fields=["status", "published_at", "updated_at"])
+        audit.record(
+            by,
+            "campaign.published",
+            campaign,
+            before={"status": Campaign.Status.DRAFT},
+            after={"status": campaign.status},
+        )
+    return campaign
+
+
+def delete_draft_campaign(campaign: Campaign, by) -> None:
+    """Drafts can be thrown away (a wrong import); a published campaign is kept."""
+    _require_admin(by, campaign)
+    if campaign.is_published:
+        raise ValidationError("已发布的活动不能删除。")
+    with transaction.atomic():
+        audit.record(by, "campaign.deleted", campaign, before=audit.snapshot(campaign))
+        campaign.delete()
+
+
+def copy_campaign(campaign: Campaign, by, year: int) -> Campaign:
+    """Start next year's campaign from this one: same plan and indicators, dates moved to
+    ``year``, a fresh draft with no notice number, signature or reports."""
+    _require_admin(by, campaign)
+    shift = year - campaign.year
+
+    def moved(day: datetime.date | None) -> datetime.date | None:
+        if day is None:
+            return None
+        try:
+            return day.replace(year=day.year + shift)
+        except ValueError:  # 29 February into a common year
+            return day.replace(year=day.year + shift, day=28)
+
+    fields = {key: getattr(campaign, key) for key in CAMPAIGN_FIELDS}
+    fields.update(
+        year=year,
+        title=campaign.title.replace(str(campaign.year), str(year)),
+        doc_number="",
+        start_date=moved(campaign.start_date),
+        end_date=moved(campaign.end_date),
+        signing_date=None,
+        print_date=None,
+    )
+    categories = [
+        {
+            "number": category.number,
+            "title": category.title,
+            "items": [
+                {
+                    **{key: getattr(item, key) for key in ITEM_FIELDS},
+                    "title": item.title.replace(str(campaign.year), str(year)),
+                    "start_date": moved(item.start_date),
+                    "end_date": moved(item.end_date),
+                    "indicators": [
+                        {
+                            "name": i.name,
+                            "unit": i.unit,
+                            "value_type": i.value_type,
+                            "aggregation": i.aggregation,
+                        }
+                        for i in item.indicators.all()
+                    ],
+                }
+                for item in category.items.all()
+            ],
+        }
+        for category in campaign.categories.prefetch_related("items__indicators")
+    ]
+    contacts = [
+        {"department": c.department, "name": c.name, "phone": c.phone, "email": c.email}
+        for c in campaign.contacts.all()
+    ]
+    deadlines = [
+        {"kind": d.kind, "due_date": moved(d.due_date), "description": d.description}
+        for d in campaign.deadlines.all()
+    ]
+    return create_campaign(
+        campaign.org_unit,
+        by,
+        fields=fields,
+        categories=categories,
+        contacts=contacts,
+        deadlines=deadlines,
+        copied_from=campaign,
+    )
+
+
+# Categories and items ------------------------------------------------------------------------
+
+
+def add_category(campaign: Campaign, by, title: str) -> Category:
+    _require_admin(by, campaign)
+    with transaction.atomic():
+        last = campaign.categories.aggregate(n=Max("number"), o=Max("order"))
+        category = Category.objects.create(
+            campaign=campaign, title=title, number=(last["n"] or 0) + 1, order=(last["o"] or 0) + 1
+        )
+        audit.record(by, "category.created", category, after=audit.snapshot(category))
+    return category
+
+
+def update_category(category: Category, by, *, title: str) -> Category:
+    _require_admin(by, category.campaign)
+    with transaction.atomic():
+        before = audit.snapshot(category, ["title"])
+        category.title = title
+        category.save(update_fields=["title"])
+        audit.record(by, "category.updated", category, before=before, after={"title": title})
+    return category
+
+
+def delete_category(category: Category, by) -> None:
+    _require_admin(by, category.campaign)
+    if category.items.exists():
+        raise ValidationError("请先移走或删除该类别下的活动事项。")
+    with transaction.atomic():
+        audit.record(by, "category.deleted", category, before=audit.snapshot(category))
+        category.delete()
+        _renumber_categories(category.campaign)
+
+
+def move_category(category: Category, by, direction: int) -> None:
+    """Move one place up (-1) or down (+1); categories keep their (一)(二)… in order."""
+    _require_admin(by, category.campaign)
+    with transaction.atomic():
+        siblings = list(category.campaign.categories.order_by("order", "id"))
+        _swap(siblings, category, direction)
+        _renumber_categories(category.campaign, siblings)
+        audit.record(by, "category.moved", category, direction=direction)
+
+
+def _renumber_categories(campaign: Campaign, ordered: list[Category] | None = None) -> None:
+    ordered = ordered if ordered is not None else list(campaign.categories.order_by("order", "id"))
+    for position, category in enumerate(ordered, start=1):
+        category.order = category.number = position
+    Category.objects.bulk_update(ordered, ["order", "number"])
+
+
+def _swap(siblings: list, obj, direction: int) -> None:
+    index = next(i for i, sibling in enumerate(siblings) if sibling.pk == obj.pk)
+    target = index + direction
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+
+
+def add_item(category: Category, by, *, title: str, **fields: Any) -> Item:
+    """Add an item at the end of a category, numbered after the campaign's last item."""
+    campaign = category.campaign
+    _require_admin(by, campaign)
+    with transaction.atomic():
+        last_number = campaign.items.aggregate(n=Max("number"))["n"] or 0
+        last_order = category.items.aggregate(o=Max("order"))["o"] or 0
+        item = _create_item(
+            category,
+            {"number": last_number + 1, **fields, "title": title},
+            order=last_order + 1,
+        )
+        audit.record(by, "item.created", item, after=audit.snapshot(item))
+    return item
+
+
+def update_item(item: Item, by, **changes: Any) -> Item:
+    """Change an item's fields; ``category`` moves it to the end of another category."""
+    _require_admin(by, item.campaign)
+    category = changes.pop("category", None)
+    unknown = set(changes) - set(ITEM_FIELDS)
+    if unknown:
+        raise ValueError(f"not item fields: {sorted(unknown)}")
+    with transaction.atomic():
+        before = audit.snapshot(item)
+        for key, value in changes.items():
+            setattr(item, key, value)
+        if category is not None and category.pk != item.category_id:
+            if category.campaign_id != item.campaign_id:
+                raise ValidationError("只能移到本活动的类别中。")
+            item.category = category
+            item.order = (category.items.aggregate(o=Max("order"))["o"] or 0) + 1
+        if item.start_date and item.end_date and item.start_date > item.end_date:
+            raise ValidationError({"end_date": "结束日期不能早于开始日期。"})
+        item.save()
+        old, new = audit.changes(before, audit.snapshot(item))
+        if new:
+            audit.record(by, "item.updated", item, before=old, after=new)
+    return item
+
+
+def delete_item(item: Item, by) -> None:
+    _require_admin(by, item.campaign)
+    with transaction.atomic():
+        audit.record(by, "item.deleted", item, before=audit.snapshot(item))
+        item.delete()
+
+
+def move_item(item: Item, by, direction: int) -> None:
+    """Move one place up (-1) or down (+1) within its category."""
+    _require_admin(by, item.campaign)
+    with transaction.atomic():
+        siblings = list(item.category.items.order_by("order", "id"))
+        _swap(siblings, item, direction)
+        for position, sibling in enumerate(siblings, start=1):
+            sibling.order = position
+        Item.objects.bulk_update(siblings, ["order"])
+        audit.record(by, "item.moved", item, direction=direction)
+
+
+def renumber_items(campaign: Campaign, by) -> None:
+    """Number the items 1…N in plan order, as a notice numbers them across its categories."""
+    _require_admin(by, campaign)
+    with transaction.atomic():
+        items = list(campaign.items.order_by("category__order", "order", "id"))
+        before = {str(item.pk): item.number for item in items}
+        for number, item in enumerate(items, start=1):
+            item.number = number
+        Item.objects.bulk_update(items, ["number"])
+        after = {str(item.pk): item.number for item in items}
+        audit.record(by, "campaign.items_renumbered", campaign, before=before, after=after)
+
+
+def set_indicators(item: Item, by, rows: list[dict[str, Any]]) -> None:
+    """Replace an item's indicators with ``rows`` (name, unit, value_type, aggregation), in order.
+
+    Rows with an ``id`` update that indicator, so figures already reported against it keep
+    their meaning; indicators not in ``rows`` are removed.
+    """
+    _require_admin(by, item.campaign)
+    names = [row["name"].strip() for row in rows]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValidationError(f"指标名称重复：{'、'.join(duplicates)}")
+    with transaction.atomic():
+        existing = {indicator.pk: indicator for indicator in item.indicators.all()}
+        before = [audit.snapshot(i) for i in existing.values()]
+        keep = {row["id"] for row in rows if row.get("id") in existing}
+        item.indicators.exclude(pk__in=keep).delete()
+        for order, row in enumerate(rows, start=1):
+            values = {key: row[key] for key in ("name", "unit", "value_type", "aggregation")}
+            values["name"] = values["name"].strip()
+            if row.get("id") in existing:
+                indicator = existing[row["id"]]
+                for key, value in values.items():
+                    setattr(indicator, key, value)
+                indicator.order = order
+                indicator.save()
+            else:
+                Indicator.objects.create(item=item, order=order, **values)
+        after = [audit.snapshot(i) for i in item.indicators.all()]
+        audit.record(
+            by, "item.indicators_set", item, before={"rows": before}, after={"rows": after}
+        )

@@ -1,0 +1,42 @@
+"""Chinese numerals and dates as people write them in official documents. No Django here."""
+
+import datetime
+
+_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五, 110 → 一百一十."""
+    if number < 10:
+        return _DIGITS[number]
+    if number < 20:
+        return "十" + (_DIGITS[number - 10] if number > 10 else "")
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return f"{_DIGITS[tens]}十{_DIGITS[ones] if ones else ''}"
+    if number < 1000:
+        hundreds, rest = divmod(number, 100)
+        if rest == 0:
+            tail = ""
+        elif rest < 10:
+            tail = "零" + _DIGITS[rest]
+        else:
+            # Inside a larger number, 10–19 are read 一十…
+            tail = ("一" if rest < 20 else "") + chinese_numeral(rest)
+        return f"{_DIGITS[hundreds]}百{tail}"
+    return str(number)
+
+
+def chinese_date(value: datetime.date | None) -> str:
+    """2024-09-30 → 2024年9月30日, the way dates are written in notices and summaries."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def chinese_period(start: datetime.date | None, end: datetime.date | None) -> str:
+    """2024年9月1日至9月30日; the year is not repeated within one year."""
+    if not (start and end):
+        return chinese_date(start or end)
+    end_text = chinese_date(end) if end.year != start.year else f"{end.month}月{end.day}日"
+    return f"{chinese_date(start)}至{end_text}"

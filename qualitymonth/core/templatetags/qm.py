@@ -1,0 +1,18 @@
+from django import template
+
+from qualitymonth.core.chinese import chinese_date, chinese_period
+
+register = template.Library()
+
+register.filter("cn_date", chinese_date)
+
+
+@register.simple_tag
+def cn_period(start, end) -> str:
+    return chinese_period(start, end)
+
+
+@register.filter
+def join_names(names) -> str:
+    """Unit names as a notice lists them: 区市场监管局质量处、各街镇."""
+    return "、".join(names or [])

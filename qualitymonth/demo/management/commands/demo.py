@@ -1,0 +1,29 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from qualitymonth.demo.loader import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo (idempotent) and serve it: qualitymonth demo [--port N] [--load-only]"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--load-only", action="store_true", help="load the demo, don't serve")
+
+    def handle(self, *args, port: int, load_only: bool, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        demo = load_demo()
+        campaign = demo["campaign"]
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已就绪：{campaign.name}（{campaign.doc_number}）")
+        )
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for account in demo["accounts"]:
+            role = f"{account.role.label} · {account.unit}"
+            self.stdout.write(f"  {account.username:<10} {account.full_name}  {role}")
+        self.stdout.write(f"  {'sysadmin':<10} 系统管理员  后台管理 /django-admin/")
+        if load_only:
+            return
+        self.stdout.write(f"\n请用浏览器打开 http://127.0.0.1:{port}/ （按 Ctrl+C 停止）\n")
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from qualitymonth.campaigns import views as campaign_views
+
+urlpatterns = [
+    path("", campaign_views.home, name="home"),
+    path("accounts/", include("qualitymonth.accounts.urls")),
+    path("campaigns/", include("qualitymonth.campaigns.urls")),
+    path("notices/", include("qualitymonth.notices.urls")),
+    path("django-admin/", admin.site.urls),
+]

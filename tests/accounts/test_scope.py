@@ -1,0 +1,59 @@
+import pytest
+
+from qualitymonth.accounts.scope import scope_of
+from qualitymonth.campaigns import services
+from qualitymonth.campaigns.queries import visible_campaigns
+from tests.conftest import make_person
+
+
+@pytest.fixture
+def campaigns(pudong, huangpu, admin, huangpu_admin):
+    def make(unit, by, publish):
+        campaign = services.create_campaign(
+            unit,
+            by,
+            fields={"year": 2024, "title": f"{unit.name}通知", "start_date": None},
+            categories=[{"title": "宣传", "items": [{"title": "启动"}]}],
+        )
+        if publish:
+            services.update_campaign(campaign, by, start_date=_d(1), end_date=_d(30))
+            services.publish_campaign(campaign, by)
+        return campaign
+
+    return {
+        "pudong": make(pudong, admin, True),
+        "pudong_draft": make(pudong, admin, False),
+        "huangpu": make(huangpu, huangpu_admin, True),
+    }
+
+
+def _d(day):
+    import datetime
+
+    return datetime.date(2024, 9, day)
+
+
+def names(user):
+    return {c.org_unit.name + ("" if c.is_published else "草稿") for c in visible_campaigns(user)}
+
+
+def test_who_sees_which_campaigns(campaigns, admin, reporter, city_viewer, huangpu_admin, db):
+    assert names(admin) == {"浦东新区", "浦东新区草稿"}
+    assert names(reporter) == {"浦东新区"}  # a street sees its district's published campaign
+    assert names(city_viewer) == {"浦东新区", "黄浦区"}
+    assert names(huangpu_admin) == {"黄浦区"}
+    assert names(make_person("nobody")) == set()
+
+
+def test_admin_scope_reaches_sub_units_only(pudong, lujiazui, huangpu, city, admin):
+    scope = scope_of(admin)
+    assert scope.can("campaign.admin", pudong)
+    assert scope.can("campaign.admin", lujiazui)
+    assert not scope.can("campaign.admin", huangpu)
+    assert not scope.can("campaign.admin", city)
+    assert scope.role_label() == "区级管理员 · 浦东新区"
+
+
+def test_reporter_cannot_administer(reporter, lujiazui):
+    assert not scope_of(reporter).can("campaign.admin", lujiazui)
+    assert scope_of(reporter).role_label() == "单位填报员 · 陆家嘴街道"

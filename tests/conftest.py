@@ -1,0 +1,78 @@
+"""Fixtures that build the world a test needs in a few named calls."""
+
+from pathlib import Path
+
+import pytest
+
+from qualitymonth.accounts.models import Membership, Role, User
+from qualitymonth.orgs.models import OrgUnit
+
+SEED_NOTICE = (
+    Path(__file__).resolve().parent.parent
+    / "qualitymonth/notices/data/pudong-2024-quality-month-notice.txt"
+)
+
+
+@pytest.fixture
+def seed_notice_bytes() -> bytes:
+    return SEED_NOTICE.read_bytes()
+
+
+@pytest.fixture
+def city(db) -> OrgUnit:
+    return OrgUnit.objects.create(name="上海市", kind=OrgUnit.Kind.CITY)
+
+
+@pytest.fixture
+def pudong(city) -> OrgUnit:
+    return OrgUnit.objects.create(name="浦东新区", kind=OrgUnit.Kind.DISTRICT, parent=city)
+
+
+@pytest.fixture
+def huangpu(city) -> OrgUnit:
+    return OrgUnit.objects.create(name="黄浦区", kind=OrgUnit.Kind.DISTRICT, parent=city)
+
+
+@pytest.fixture
+def lujiazui(pudong) -> OrgUnit:
+    return OrgUnit.objects.create(name="陆家嘴街道", kind=OrgUnit.Kind.SUBDISTRICT, parent=pudong)
+
+
+def make_person(username: str, role: str | None = None, unit: OrgUnit | None = None) -> User:
+    user = User.objects.create_user(username, password="Strong-Password-1", full_name=username)
+    if role and unit:
+        Membership.objects.create(user=user, org_unit=unit, role=role)
+    return user
+
+
+@pytest.fixture
+def admin(pudong) -> User:
+    """The campaign admin of Pudong's Quality Division."""
+    return make_person("admin", Role.CAMPAIGN_ADMIN, pudong)
+
+
+@pytest.fixture
+def reporter(lujiazui) -> User:
+    return make_person("reporter", Role.REPORTER, lujiazui)
+
+
+@pytest.fixture
+def huangpu_admin(huangpu) -> User:
+    return make_person("huangpu_admin", Role.CAMPAIGN_ADMIN, huangpu)
+
+
+@pytest.fixture
+def city_viewer(city) -> User:
+    return make_person("city_viewer", Role.CITY_VIEWER, city)
+
+
+@pytest.fixture
+def seed_campaign(pudong, admin, seed_notice_bytes):
+    """The 2024 Pudong campaign imported from the real notice, as a draft."""
+    from qualitymonth.notices.reader import read_notice
+    from qualitymonth.notices.services import import_notice
+
+    record = import_notice(
+        read_notice(seed_notice_bytes, SEED_NOTICE.name), org_unit=pudong, by=admin
+    )
+    return record.campaign

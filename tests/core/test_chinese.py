@@ -1,0 +1,34 @@
+import datetime
+
+import pytest
+
+from qualitymonth.core.chinese import chinese_date, chinese_numeral, chinese_period
+
+
+@pytest.mark.parametrize(
+    ("number", "numeral"),
+    [
+        (1, "一"),
+        (5, "五"),
+        (10, "十"),
+        (11, "十一"),
+        (20, "二十"),
+        (23, "二十三"),
+        (100, "一百"),
+        (105, "一百零五"),
+        (110, "一百一十"),
+        (215, "二百一十五"),
+    ],
+)
+def test_heading_numerals(number, numeral):
+    assert chinese_numeral(number) == numeral
+
+
+def test_dates_are_written_as_in_notices():
+    assert chinese_date(datetime.date(2024, 9, 30)) == "2024年9月30日"
+    assert chinese_date(None) == ""
+    start, end = datetime.date(2024, 9, 1), datetime.date(2024, 9, 30)
+    assert chinese_period(start, end) == "2024年9月1日至9月30日"
+    assert chinese_period(datetime.date(2024, 12, 20), datetime.date(2025, 1, 5)) == (
+        "2024年12月20日至2025年1月5日"
+    )
