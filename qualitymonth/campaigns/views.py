@@ -192,6 +192,11 @@ def _back_to_plan(request, campaign, message: str):
     return redirect("campaigns:plan_edit", pk=campaign.pk)
 
 
+def _plan_at(campaign, anchor: str):
+    """Back to the plan, scrolled to what was just moved, so a long plan doesn't jump to the top."""
+    return redirect(reverse("campaigns:plan_edit", kwargs={"pk": campaign.pk}) + f"#{anchor}")
+
+
 @login_required
 @require_POST
 def category_action(request, pk: int, category_pk: int):
@@ -210,7 +215,7 @@ def category_action(request, pk: int, category_pk: int):
             services.delete_category(category, request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("campaigns:plan_edit", pk=campaign.pk)
+    return _plan_at(campaign, f"category-{category.pk}")
 
 
 @login_required
@@ -221,10 +226,11 @@ def item_action(request, pk: int, item_pk: int):
     action = request.POST.get("action")
     if action in {"up", "down"}:
         services.move_item(item, request.user, -1 if action == "up" else 1)
-    elif action == "delete":
+        return _plan_at(campaign, f"item-{item.pk}")
+    if action == "delete":
         services.delete_item(item, request.user)
         messages.success(request, _("已删除事项“%(title)s”。") % {"title": item.title})
-    return redirect("campaigns:plan_edit", pk=campaign.pk)
+    return _plan_at(campaign, f"category-{item.category_id}")
 
 
 @login_required

@@ -16,6 +16,7 @@ The pipeline:
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -305,28 +306,69 @@ _CLOSING_RE = re.compile(r"特此(?:通知|函告|通告|公告|函达)[。.！!
 _ORGAN_SUFFIX_RE = re.compile(
     r"(?:局|委员会|委|办公室|政府|中心|领导小组|小组|协会|学会|联合会|研究所|所|院|厅|部|处|公司|集团)$"
 )
-_PAGE_NUMBER_RE = re.compile(r"^(?:[—\-–－―\s]*\d{1,3}[—\-–－―\s]*|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$")
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:[—\-–－―\s]*\d{1,3}[—\-–－―\s]*|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)$"
+)
 _DATE_DIGITS = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 _DATE_CN = rf"[{_CN_DATE_DIGITS}]{{4}}\s*年\s*[{_NUMERALS}]{{1,3}}\s*月\s*[{_NUMERALS}]{{1,3}}\s*日"
 _DATE_ANY = rf"(?:{_DATE_DIGITS}|{_DATE_CN})"
 _DATE_LINE_RE = re.compile(rf"^[（(]?\s*({_DATE_ANY})\s*[）)]?$")
 _PRINT_LINE_RE = re.compile(rf"^(.*?)\s*({_DATE_ANY})\s*印\s*发$")
-_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
-_PHONE_RE = re.compile(
-    r"(?<![\d])(?:1[3-9]\d{9}|(?:0\d{2,3}[-－—\s]?)?[2-9]\d{6,7}(?:[-－—转]\d{1,6})?)(?!\d)"
-)
 
 # Top-level headings we know, longest first so "活动时间安排" is not read as "活动时间".
 _HEADING_KEYWORDS = sorted(
     {
-        "指导思想", "总体要求", "工作目标", "活动目标", "目标任务", "基本原则", "活动主题",
-        "主题", "活动时间", "时间安排", "活动期间", "活动日期", "活动范围", "活动对象",
-        "参加对象", "参与对象", "组织领导", "组织机构", "组织架构", "活动内容", "主要内容",
-        "重点活动", "主要活动", "活动项目", "具体安排", "活动安排", "工作安排", "工作内容",
-        "活动计划", "重点工作", "主要任务", "重点任务", "工作任务", "具体活动", "活动要求",
-        "工作要求", "有关要求", "相关要求", "具体要求", "保障措施", "组织保障", "工作保障",
-        "工作措施", "其他事项", "联系方式", "实施步骤", "工作步骤", "活动步骤", "主办单位",
-        "承办单位", "组织单位",
+        "指导思想",
+        "总体要求",
+        "工作目标",
+        "活动目标",
+        "目标任务",
+        "基本原则",
+        "活动主题",
+        "主题",
+        "活动时间",
+        "时间安排",
+        "活动期间",
+        "活动日期",
+        "活动范围",
+        "活动对象",
+        "参加对象",
+        "参与对象",
+        "组织领导",
+        "组织机构",
+        "组织架构",
+        "活动内容",
+        "主要内容",
+        "重点活动",
+        "主要活动",
+        "活动项目",
+        "具体安排",
+        "活动安排",
+        "工作安排",
+        "工作内容",
+        "活动计划",
+        "重点工作",
+        "主要任务",
+        "重点任务",
+        "工作任务",
+        "具体活动",
+        "活动要求",
+        "工作要求",
+        "有关要求",
+        "相关要求",
+        "具体要求",
+        "保障措施",
+        "组织保障",
+        "工作保障",
+        "工作措施",
+        "其他事项",
+        "联系方式",
+        "实施步骤",
+        "工作步骤",
+        "活动步骤",
+        "主办单位",
+        "承办单位",
+        "组织单位",
     },
     key=len,
     reverse=True,
@@ -334,27 +376,53 @@ _HEADING_KEYWORDS = sorted(
 _HEADING_KEYWORD_RE = re.compile("|".join(_HEADING_KEYWORDS))
 _SECTION_ONLY = ("指导思想", "总体要求", "工作目标", "活动目标", "目标任务", "基本原则")
 _CONTENT_WORDS = (
-    "活动内容", "主要内容", "重点活动", "主要活动", "活动项目", "具体安排", "活动安排",
-    "工作安排", "工作内容", "活动计划", "重点工作", "主要任务", "重点任务", "工作任务",
+    "活动内容",
+    "主要内容",
+    "重点活动",
+    "主要活动",
+    "活动项目",
+    "具体安排",
+    "活动安排",
+    "工作安排",
+    "工作内容",
+    "活动计划",
+    "重点工作",
+    "主要任务",
+    "重点任务",
+    "工作任务",
     "具体活动",
 )
 
 # Labelled fields inside an item ("牵头单位：…；配合单位：…；时间：…").
 _FIELD_LABELS = {
     "lead": (
-        "牵头单位", "牵头部门", "牵头处室", "责任单位", "责任部门", "责任处室", "主办单位",
-        "主办部门", "承办单位",
+        "牵头单位",
+        "牵头部门",
+        "牵头处室",
+        "责任单位",
+        "责任部门",
+        "责任处室",
+        "主办单位",
+        "主办部门",
+        "承办单位",
     ),
     "co": (
-        "协助部门", "协助单位", "配合单位", "配合部门", "配合处室", "协办单位", "参与单位",
-        "参加单位", "协同单位", "参与部门", "协助处室",
+        "协助部门",
+        "协助单位",
+        "配合单位",
+        "配合部门",
+        "配合处室",
+        "协办单位",
+        "参与单位",
+        "参加单位",
+        "协同单位",
+        "参与部门",
+        "协助处室",
     ),
     "time": ("活动时间", "时间安排", "完成时间", "实施时间", "时间"),
 }
 _FIELD_KIND = {label: kind for kind, labels in _FIELD_LABELS.items() for label in labels}
-_FIELD_RE = re.compile(
-    "(" + "|".join(sorted(_FIELD_KIND, key=len, reverse=True)) + r")\s*[:：]\s*"
-)
+_FIELD_RE = re.compile("(" + "|".join(sorted(_FIELD_KIND, key=len, reverse=True)) + r")\s*[:：]\s*")
 
 # Plan-table column names; "name" is a short activity name, "content" its text.
 _COLUMN_NAMES = {
@@ -362,20 +430,54 @@ _COLUMN_NAMES = {
     "category": ("类别", "活动类别", "分类", "类型", "板块", "活动类型"),
     "name": ("活动名称", "项目名称", "名称", "活动项目", "活动主题"),
     "content": (
-        "活动内容", "工作内容", "内容", "主要内容", "具体内容", "活动安排", "工作任务",
-        "活动事项", "事项", "项目", "活动",
+        "活动内容",
+        "工作内容",
+        "内容",
+        "主要内容",
+        "具体内容",
+        "活动安排",
+        "工作任务",
+        "活动事项",
+        "事项",
+        "项目",
+        "活动",
     ),
     "time": (
-        "活动时间", "时间", "时间安排", "日期", "活动日期", "完成时间", "起止时间", "实施时间",
-        "时间节点", "计划时间",
+        "活动时间",
+        "时间",
+        "时间安排",
+        "日期",
+        "活动日期",
+        "完成时间",
+        "起止时间",
+        "实施时间",
+        "时间节点",
+        "计划时间",
     ),
     "lead": (
-        "牵头部门", "牵头单位", "责任单位", "责任部门", "主办单位", "主办部门", "牵头处室",
-        "责任处室", "牵头科室", "承办单位",
+        "牵头部门",
+        "牵头单位",
+        "责任单位",
+        "责任部门",
+        "主办单位",
+        "主办部门",
+        "牵头处室",
+        "责任处室",
+        "牵头科室",
+        "承办单位",
     ),
     "co": (
-        "协助部门", "配合部门", "协办单位", "参与单位", "配合单位", "协助单位", "协同单位",
-        "参加单位", "配合处室", "参与部门", "协助处室",
+        "协助部门",
+        "配合部门",
+        "协办单位",
+        "参与单位",
+        "配合单位",
+        "协助单位",
+        "协同单位",
+        "参加单位",
+        "配合处室",
+        "参与部门",
+        "协助处室",
     ),
 }
 
@@ -441,26 +543,33 @@ def _to_simplified(text: str) -> str:
     """Traditional → simplified with OpenCC's t2s (leaves simplified text untouched)."""
     global _converter
     if _converter is None:
-        import opencc  # noqa: PLC0415 - loaded on first use; dictionaries take a moment
+        import opencc  # loaded on first use; dictionaries take a moment
 
         _converter = opencc.OpenCC("t2s")
     return _converter.convert(text)
 
 
 _QUOTED_RE = re.compile(r"“[^“”\n]*”|「[^「」\n]*」|『[^『』\n]*』|\"[^\"\n]*\"")
-_LETTER_SPACED_RE = re.compile(rf"(?<![{_CJK}])[{_CJK}](?:[ \u3000]{{1,3}}[{_CJK}](?![{_CJK}])){{2,}}")
-_SPACE_BETWEEN_CJK_RE = re.compile(
-    rf"(?<=[{_CJK}{_CJK_PUNCT}])[ \u3000\t]+(?=[{_CJK}{_CJK_PUNCT}])"
+_LETTER_SPACED_RE = re.compile(
+    rf"(?<![{_CJK}])[{_CJK}](?:[ \u3000]{{1,3}}[{_CJK}](?![{_CJK}])){{2,}}"
 )
+_SPACE_AT_PUNCT_RE = re.compile(
+    rf"(?<=[{_CJK_PUNCT}])[ \u3000\t]+(?=[{_CJK}{_CJK_PUNCT}])"
+    rf"|(?<=[{_CJK}])[ \u3000\t]+(?=[{_CJK_PUNCT}])"
+)
+_SPACE_BETWEEN_CJK_RE = re.compile(rf"(?<=[{_CJK}])[ \u3000\t]+(?=[{_CJK}])")
+_CJK_CHAR_RE = re.compile(rf"[{_CJK}]")
 _SPACE_AROUND_DATE_RE = re.compile(r"(?<=\d)[ \u3000]+(?=[年月日号])|(?<=[年月])[ \u3000]+(?=\d)")
 _SPACES_RE = re.compile(r"[ \u3000\t]+")
 
 
 def _squash_spaces(line: str) -> str:
-    """Remove stray spaces between Chinese characters; keep them in quoted slogans.
+    """Remove stray spaces between Chinese characters; keep the spaces of slogans.
 
-    "质 量 月" and "活动 主题" come from PDFs and justified text; "“聚浦东 创未来”" is a slogan
-    whose space is meant. Spaces next to Latin letters and digits are kept (single).
+    "质 量 月", "活动 主题" and "质量 强国" come from PDFs and justified text: a space next to a
+    one- or two-character word is stray. "质量强国 浦东先行" and "“聚浦东 创未来”" are slogans
+    whose space is meant: longer words on both sides, or inside quotes. Spaces next to Latin
+    letters and digits are kept (single), except in dates ("2024 年 9 月").
     """
     line = _LETTER_SPACED_RE.sub(lambda m: re.sub(r"[ \u3000]", "", m.group()), line)
     parts: list[str] = []
@@ -474,13 +583,23 @@ def _squash_spaces(line: str) -> str:
 
 
 def _squash_unquoted(text: str) -> str:
-    text = _SPACE_BETWEEN_CJK_RE.sub("", text)
+    text = _SPACE_AT_PUNCT_RE.sub("", text)
+    text = _SPACE_BETWEEN_CJK_RE.sub(_space_between_words, text)
     return _SPACE_AROUND_DATE_RE.sub("", text)
+
+
+def _space_between_words(m: re.Match[str]) -> str:
+    """Keep a space only between two words of three or more Chinese characters."""
+    left = m.string[max(0, m.start() - 3) : m.start()]
+    right = m.string[m.end() : m.end() + 3]
+    long_words = len(left) == 3 == len(right) and all(_CJK_CHAR_RE.match(c) for c in left + right)
+    return " " if long_words else ""
 
 
 def _width(text: str) -> float:
     """Printed width in Chinese characters (Latin letters and digits are half as wide)."""
-    return sum(1.0 if ord(ch) > 0x2000 else 0.5 for ch in text)
+    narrow = len(text.encode("latin-1", "ignore"))  # counted in C: this runs on every line
+    return len(text) - narrow / 2
 
 
 def _shorten(text: str, limit: int = _EXCERPT_CHARS) -> str:
@@ -509,6 +628,8 @@ def _cn_to_int(numeral: str) -> int | None:
 
 def _int_to_cn(n: int) -> str:
     names = "零一二三四五六七八九"
+    if not 0 <= n < 100:
+        return str(n)
     if n < 10:
         return names[n]
     if n < 20:
@@ -598,55 +719,89 @@ def _is_standalone(line: str) -> bool:
     return _is_heading_line(line) and "。" not in line
 
 
-def _continues(previous: str, line: str, before_previous: str | None) -> bool:
-    """Is `line` the rest of `previous`, cut by a page break or a hard line wrap?"""
-    if not previous or previous[-1] in _FINAL_PUNCT or _starts_structure(line):
-        return False
-    if _is_standalone(previous):
-        return False
-    if before_previous is not None:
-        heading = _TOP_HEADING_RE.match(before_previous)
-        if heading and "主题" in heading.group(2):
-            return False  # a theme line is short and complete without a full stop
-    # A full printed line (~28 characters in GB/T 9704) or a paragraph already holding a
-    # sentence end, stopping without punctuation, was cut.
-    return _width(previous) >= 22 or ("。" in previous and _width(previous) >= 12)
+@dataclass
+class _Paragraph:
+    """A paragraph being rebuilt from fragments; its state is kept so joining stays linear."""
 
+    parts: list[str]
+    width: float
+    has_stop: bool
+    standalone: bool
+    after_theme: bool
 
-def _glue(left: str, right: str) -> str:
-    if re.search(r"[A-Za-z0-9]$", left) and re.match(r"[A-Za-z0-9]", right):
-        return left + " " + right
-    return left + right
+    @classmethod
+    def start(cls, line: str, previous: str | None) -> _Paragraph:
+        heading = _TOP_HEADING_RE.match(previous) if previous and _width(previous) <= 40 else None
+        return cls(
+            parts=[line],
+            width=_width(line),
+            has_stop="。" in line,
+            standalone=_is_standalone(line) if _width(line) <= 100 else False,
+            # A theme line is short and complete without a full stop.
+            after_theme=bool(heading and "主题" in heading.group(2)),
+        )
+
+    def continues_with(self, line: str) -> bool:
+        """Is `line` the rest of this paragraph, cut by a page break or a hard line wrap?"""
+        if self.parts[-1][-1] in _FINAL_PUNCT or self.standalone or self.after_theme:
+            return False
+        if _starts_structure(line):
+            return False
+        # A full printed line (~28 characters in GB/T 9704) or a paragraph already holding a
+        # sentence end, stopping without punctuation, was cut.
+        return self.width >= 22 or (self.has_stop and self.width >= 12)
+
+    def add(self, line: str) -> None:
+        if re.search(r"[A-Za-z0-9]$", self.parts[-1]) and re.match(r"[A-Za-z0-9]", line):
+            self.parts.append(" ")
+        self.parts.append(line)
+        self.width += _width(line)
+        self.has_stop = self.has_stop or "。" in line
+
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 def _rejoin_fragments(lines: list[str]) -> list[str]:
     out: list[str] = []
+    paragraph: _Paragraph | None = None
     for line in lines:
-        before = out[-2] if len(out) >= 2 else None
-        if out and _continues(out[-1], line, before):
-            out[-1] = _glue(out[-1], line)
-        else:
-            out.append(line)
+        if paragraph is not None and paragraph.continues_with(line):
+            paragraph.add(line)
+            continue
+        if paragraph is not None:
+            out.append(paragraph.text())
+        paragraph = _Paragraph.start(line, out[-1] if out else None)
+    if paragraph is not None:
+        out.append(paragraph.text())
     return out
 
 
 # A notice pasted without line breaks: cut it back into paragraphs before headings, categories,
 # items, contacts, the closing phrase and the signature dates.
 
-_TOP_MARKER_CACHE: dict[int, re.Pattern[str]] = {}
+_MARKER_CACHE: dict[tuple[str, int], re.Pattern[str]] = {}
+_MAX_MARKER = 99  # headings and categories are numbered 一 … 九十九
 _ANY_TOP_MARKER_RE = re.compile(rf"(?<![{_NUMERALS}])([{_NUMERALS}]{{1,3}})\s*[、.．]\s*")
 _CATEGORY_MARKER_RE = re.compile(rf"[（(]\s*([{_NUMERALS}]{{1,3}})\s*[）)]")
-_ITEM_MARKER_RE = re.compile(r"(?<![\d.．A-Za-z])(\d{1,3})\s*[.．、](?![\s\d.．])|(?<![\d.．A-Za-z])(\d{1,3})\s*[.．、]\s+(?=\D)")
+_ITEM_MARKER_RE = re.compile(
+    r"(?<![\d.．A-Za-z])(\d{1,3})\s*[.．、](?![\s\d.．])|(?<![\d.．A-Za-z])(\d{1,3})\s*[.．、]\s+(?=\D)"
+)
 _CONTACT_MARKER_RE = re.compile(r"[^\s。；！？，：:“”]{0,10}联系人\s*[:：]")
 _BOUNDARY_TOP_RE = re.compile(rf"(?:^|(?<=[{_BOUNDARY}]))[{_NUMERALS}]{{1,3}}、")
 
 
-def _top_marker(number: int) -> re.Pattern[str]:
-    if number not in _TOP_MARKER_CACHE:
-        _TOP_MARKER_CACHE[number] = re.compile(
-            rf"(?<![{_NUMERALS}]){_int_to_cn(number)}\s*[、.．]\s*"
+def _marker(kind: str, number: int) -> re.Pattern[str]:
+    """The pattern of heading "五、" (kind "top") or category "（五）" (kind "category")."""
+    key = (kind, number)
+    if key not in _MARKER_CACHE:
+        numeral = _int_to_cn(number)
+        _MARKER_CACHE[key] = re.compile(
+            rf"(?<![{_NUMERALS}]){numeral}\s*[、.．]\s*"
+            if kind == "top"
+            else rf"[（(]\s*{numeral}\s*[）)]"
         )
-    return _TOP_MARKER_CACHE[number]
+    return _MARKER_CACHE[key]
 
 
 def _is_run_on(line: str) -> bool:
@@ -673,16 +828,18 @@ def _split_run_on(text: str, *, first_line: bool) -> list[str]:
     _cut_contacts(text, pos, closing, cuts)
     _cut_tail(text, closing, cuts)
     points = sorted(cuts)
-    pieces = (text[a:b].strip() for a, b in zip(points, points[1:], strict=False))
+    pieces = (text[a:b].strip() for a, b in itertools.pairwise(points))
     return [piece for piece in pieces if piece]
+
+
+# What follows "…文件" in a header: a document number or the title.
+_AFTER_ISSUER_RE = re.compile(rf"\s*(?:[{_CJK}]{{1,10}}\s*[〔\[［(（【]\s*\d{{4}}|关于)")
 
 
 def _cut_header(text: str, cuts: set[int]) -> int:
     pos = 0
     issuer_end = text.find("文件", 0, 60)
-    if issuer_end >= 2 and re.match(
-        rf"\s*(?:[{_CJK}]{{1,10}}\s*[〔\[［(（【]\s*\d{{4}}|关于)", text[issuer_end + 2 :]
-    ):
+    if issuer_end >= 2 and _AFTER_ISSUER_RE.match(text, issuer_end + 2):
         pos = issuer_end + 2
         cuts.add(pos)
     doc = _DOC_NUMBER_RE.search(text, pos, pos + 80)
@@ -710,13 +867,18 @@ def _cut_closing(text: str, start: int, cuts: set[int]) -> int:
     return start + match.end()
 
 
+_COLON_RE = re.compile(r"\s*[：:]")
+
+
 def _cut_top_headings(text: str, start: int, end: int, cuts: set[int]) -> list[tuple]:
     segments: list[tuple] = []
     kind, seg_start, search = "preamble", start, start
     expected: int | None = None
     while True:
         found = None
-        pattern = _top_marker(expected) if expected else _ANY_TOP_MARKER_RE
+        if expected is not None and expected > _MAX_MARKER:
+            break
+        pattern = _marker("top", expected) if expected else _ANY_TOP_MARKER_RE
         for m in pattern.finditer(text, search, end):
             keyword = _HEADING_KEYWORD_RE.match(text, m.end())
             at_boundary = m.start() == start or text[m.start() - 1] in _BOUNDARY + "\n "
@@ -733,8 +895,8 @@ def _cut_top_headings(text: str, start: int, end: int, cuts: set[int]) -> list[t
         expected += 1
         if keyword:
             head_end = keyword.end()
-            colon = re.match(r"\s*[：:]", text[head_end:])
-            head_end += colon.end() if colon else 0
+            colon = _COLON_RE.match(text, head_end)
+            head_end = colon.end() if colon else head_end
             cuts.add(head_end)
             kind = _classify_heading(keyword.group())
         else:
@@ -747,9 +909,8 @@ def _cut_top_headings(text: str, start: int, end: int, cuts: set[int]) -> list[t
 def _cut_categories(text: str, start: int, end: int, cuts: set[int]) -> list[tuple[int, int]]:
     segments: list[tuple[int, int]] = []
     expected, seg_start, search = 1, start, start
-    while True:
-        marker = re.compile(rf"[（(]\s*{_int_to_cn(expected)}\s*[）)]")
-        m = marker.search(text, search, end)
+    while expected <= _MAX_MARKER:
+        m = _marker("category", expected).search(text, search, end)
         if not m:
             break
         segments.append((seg_start, m.start()))
@@ -812,6 +973,8 @@ def _prepare_lines(text: str, tables: list[list[list[str]]]) -> list[str]:
 
 _DASH = r"(?:至|到|~|～|—+|–|-|－|―|─+)"
 _PART = r"上中旬|中下旬|上旬|中旬|下旬|初|底|末"
+
+
 def _date_token(p: str) -> str:
     """A date: "2024年9月1日", "9月1日", "9月上旬", "9月", or "2024.9.1"; groups prefixed `p`."""
     return (
@@ -833,7 +996,7 @@ _YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def _cn_dates_to_digits(text: str) -> str:
-    """"二〇二四年九月五日" → "2024年9月5日"."""
+    """Chinese-numeral dates to digits: 二〇二四年九月五日 → 2024年9月5日."""
 
     def convert(m: re.Match[str]) -> str:
         parts = [_cn_to_int(g) for g in m.groups()]
@@ -874,8 +1037,12 @@ def _token(m: re.Match[str], p: str) -> tuple[int | None, int, int | None, str |
     if m.group(p + "m"):
         year = m.group(p + "y")
         day = m.group(p + "d")
-        return (int(year) if year else None, int(m.group(p + "m")), int(day) if day else None,
-                m.group(p + "part"))
+        return (
+            int(year) if year else None,
+            int(m.group(p + "m")),
+            int(day) if day else None,
+            m.group(p + "part"),
+        )
     if m.group(p + "nm"):
         return int(m.group(p + "ny")), int(m.group(p + "nm")), int(m.group(p + "nd")), None
     return None
@@ -957,12 +1124,20 @@ _CONTACT_START_RE = re.compile(
     rf"(?P<dept>[{_CJK}]{{0,12}}?)联系人(?:及(?:其)?(?:联系)?(?:电话|方式))?\s*[:：]"
 )
 # Used only when no "联系人" is named: "联系电话：68824341" / "咨询电话：…".
-_CONTACT_FALLBACK_RE = re.compile(rf"(?P<dept>[{_CJK}]{{0,12}}?)(?:联系方式|咨询电话|联系电话)\s*[:：]")
+_CONTACT_FALLBACK_RE = re.compile(
+    rf"(?P<dept>[{_CJK}]{{0,12}}?)(?:联系方式|咨询电话|联系电话)\s*[:：]"
+)
+_CONTACT_LABELS = (
+    "联系电话|办公电话|固定电话|电话|手机号码|手机|座机|传真|电子邮箱|电子信箱|邮箱|E-?mail|email|"
+    "邮件|地址|联系人"
+)
 _CONTACT_TOKEN_RE = re.compile(
     r"(?P<email>[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
-    r"|(?P<phone>(?<!\d)(?:1[3-9]\d{9}|(?:0\d{2,3}[-－—]?)?[2-9]\d{6,7}(?:[-－—转]\d{1,6})?)(?!\d))"
-    r"|(?P<label>联系电话|办公电话|电话|手机|座机|传真|电子邮箱|电子信箱|邮箱|E-?mail|email|邮件|地址|联系人)"
-    rf"|(?P<word>[{_CJK}·]+)"
+    r"|(?P<phone>(?<!\d)(?:1[3-9]\d{9}|[48]00[-－—]?\d{3}[-－—]?\d{4}"
+    r"|(?:0\d{2,3}[-－—]?)?\d{7,8}(?:[-－—转]\d{1,6})?)(?!\d))"
+    rf"|(?P<label>{_CONTACT_LABELS})"
+    # A name stops where a label starts: "张三电话：…" once the space between them is gone.
+    rf"|(?P<word>(?:(?!{_CONTACT_LABELS})[{_CJK}·])+)"
 )
 _DEPT_SUFFIX_RE = re.compile(r"(?:处|科|室|局|所|中心|办|部|组|队|站|股|院|委)$")
 _NAME_SUFFIXES = ("同志",)
@@ -1022,7 +1197,16 @@ def _contacts_in_segment(segment: str, department: str) -> list[ParsedContact]:
 
 # --- small text helpers -------------------------------------------------------------------------
 
-_OPENERS = {"（": "）", "(": ")", "“": "”", "《": "》", "「": "」", "『": "』", "【": "】", "〔": "〕"}
+_OPENERS = {
+    "（": "）",
+    "(": ")",
+    "“": "”",
+    "《": "》",
+    "「": "」",
+    "『": "』",
+    "【": "】",
+    "〔": "〕",
+}
 
 
 def _first_sentence_end(text: str, enders: str = "。！？!?") -> int | None:
@@ -1043,6 +1227,10 @@ def _split_title(text: str) -> tuple[str, str]:
     text = text.strip()
     end = _first_sentence_end(text)
     if end is None and _width(text) > 60:
+        # An unbalanced bracket or quote hides every full stop from the scan above.
+        found = [i for i in (text.find(ch) for ch in "。！？") if i >= 0]
+        end = min(found) if found else None
+    if end is None and _width(text) > 60:
         end = _first_sentence_end(text, "；;")
     if end is None:
         return text.rstrip("；;，, "), ""
@@ -1052,7 +1240,7 @@ def _split_title(text: str) -> tuple[str, str]:
 def _clean_theme(text: str) -> str:
     text = re.sub(r"^(?:活动)?主题\s*[:：]\s*", "", text.strip())
     text = text.rstrip("。.；; ")
-    if len(text) >= 2 and text[0] in "“\"「『" and text[-1] in "”\"」』":
+    if len(text) >= 2 and text[0] in '“"「『' and text[-1] in '”"」』':
         inner = text[1:-1]
         if not re.search(r"[“”\"「」『』]", inner):
             text = inner
@@ -1060,11 +1248,14 @@ def _clean_theme(text: str) -> str:
 
 
 def _looks_like_title(line: str) -> bool:
-    if "。" in line or _width(line) > 100 or len(line) < 4:
+    # Titles are short and have no sentence punctuation; a body fragment ending in "…实施方案"
+    # must not be taken for one.
+    if re.search(r"[。，；,;]", line) or _width(line) > 60 or len(line) < 4:
         return False
     core = line.rstrip("》）) ")
-    return core.endswith(_TITLE_ENDINGS) and (core.startswith("关于") or "通知" in core
-                                               or "方案" in core)
+    return core.endswith(_TITLE_ENDINGS) and (
+        core.startswith("关于") or "通知" in core or "方案" in core
+    )
 
 
 def _is_organ_line(line: str) -> bool:
@@ -1073,6 +1264,17 @@ def _is_organ_line(line: str) -> bool:
     if not re.fullmatch(rf"[{_CJK}（）() \u3000]+", line):
         return False
     return bool(_ORGAN_SUFFIX_RE.search(line))
+
+
+def _label_style(label: str) -> str:
+    """Numbering style of a label: "1." dot, "（1）" paren, "1）" half, "①" circle."""
+    if label.startswith("（"):
+        return "paren"
+    if label.endswith("）"):
+        return "half"
+    if label.endswith("."):
+        return "dot"
+    return "circle" if label else ""
 
 
 def _normalise_doc_number(m: re.Match[str]) -> str:
@@ -1154,6 +1356,86 @@ def _parse_number_cell(text: str) -> int | None:
     return _cn_to_int(text)
 
 
+def _category_from_text(text: str) -> ParsedCategory:
+    """A category from its heading: "（一）开展质量宣传", "一、开展质量宣传" or a bare title."""
+    marker = _CATEGORY_RE.match(text) or _TOP_HEADING_RE.match(text)
+    if not marker:
+        return ParsedCategory(number=0, label="", title=_split_title(text)[0])
+    label = f"（{marker.group(1)}）" if _CATEGORY_RE.match(text) else f"{marker.group(1)}、"
+    title = _split_title(marker.group(2))[0]
+    return ParsedCategory(number=_cn_to_int(marker.group(1)) or 0, label=label, title=title)
+
+
+def _table_note(cells: list[str]) -> str:
+    """The text of a note row ("备注：……", usually merged across the table), else ""."""
+    filled = {cell for cell in cells if cell}
+    if len(filled) != 1:
+        return ""
+    text = filled.pop()
+    return text if re.match(r"^(?:备注|附注|说明|注\s*[:：])", text) else ""
+
+
+def _table_category_row(cells: list[str], column: dict[str, int]) -> ParsedCategory | None:
+    """A plan-table row that opens a category, or None for an item row.
+
+    Three layouts: one text across the merged row; "（一）…" alone in the row; a Chinese numeral
+    in the 序号 column ("一", "一、") with the category's title in the content column.
+    """
+    filled = [cell for cell in cells if cell]
+    first = filled[0]
+    if len(set(filled)) == 1:
+        if _CATEGORY_RE.match(first) or _TOP_HEADING_RE.match(first):
+            return _category_from_text(first)
+        merged = len(cells) > 1 and len(filled) == len(cells)
+        if merged and _parse_number_cell(first) is None:
+            return _category_from_text(first)
+        return None
+    number_cell = cells[column["number"]] if "number" in column else ""
+    if number_cell and not re.search(r"\d", number_cell) and _parse_number_cell(number_cell):
+        title = next(
+            (cells[column[k]] for k in ("name", "content") if k in column and cells[column[k]]),
+            "",
+        )
+        category = _category_from_text(title)
+        category.number = _parse_number_cell(number_cell) or 0
+        category.label = f"{_int_to_cn(category.number)}、"
+        return category
+    return None
+
+
+def _table_item(
+    cells: list[str], column: dict[str, int], extras: dict[int, str]
+) -> ParsedItem | None:
+    """One plan-table row as an item; columns we do not know go to its description."""
+
+    def cell(kind: str) -> str:
+        return cells[column[kind]] if kind in column and column[kind] < len(cells) else ""
+
+    name = _squash_spaces(cell("name").replace("\n", " "))
+    content = "\n".join(_squash_spaces(p) for p in cell("content").split("\n") if p.strip())
+    if not name and not content:
+        return None
+    number = _parse_number_cell(cell("number"))
+    if name:
+        title, description = name.rstrip("。"), content
+    else:
+        title, description = _split_title(content)
+    details = [
+        f"{header}：{_squash_spaces(cells[i])}"
+        for i, header in extras.items()
+        if i < len(cells) and cells[i].strip()
+    ]
+    return ParsedItem(
+        number=number,
+        label=f"{number}." if number is not None else "",
+        title=title,
+        description="\n".join(part for part in [description, *details] if part),
+        lead_units=[_squash_spaces(u) for u in _split_units(cell("lead"))],
+        co_units=[_squash_spaces(u) for u in _split_units(cell("co"))],
+        time_text=_squash_spaces(cell("time").replace("\n", " ")),
+    )
+
+
 # --- the state machine --------------------------------------------------------------------------
 
 
@@ -1179,6 +1461,10 @@ class _Parser:
         self.item: ParsedItem | None = None
         self.states: dict[int, _CategoryState] = {}
         self.loose: list[str] = []  # plain paragraphs in 活动内容 before any category or item
+        # Loose paragraphs of ended content sections: items if the notice has no other items
+        # (tables included, which may come later), else text we could not place.
+        self.deferred_loose: list[tuple[str, str]] = []
+        self.content_heading = ""
         self.content_categories: list[ParsedCategory] = []
         self.requirement: ParsedSection | None = None
         self.requirement_style = ""
@@ -1188,6 +1474,9 @@ class _Parser:
         self.skip_next = False
         self.used_tables: set[int] = set()
         self.unplaced_warnings = 0
+        # Paragraphs appended to text fields, joined once at the end so that a huge input
+        # (one paragraph after another into the same field) stays linear in time.
+        self.parts: dict[tuple[int, str], tuple[Any, str, list[str]]] = {}
 
     # -- driver ---------------------------------------------------------------------------------
 
@@ -1242,9 +1531,28 @@ class _Parser:
             following = lines[index + 1] if index + 1 < len(lines) else ""
             try:
                 self._line(line, following)
-            except Exception:
-                self.unplace(line)
+            except Exception:  # one odd paragraph must not cost the rest of the notice
+                self.n.unplaced.append(line)
+                self.warn(W_INTERNAL, line)
         self._end_mode()
+
+    # -- text fields ----------------------------------------------------------------------------
+
+    def _append_text(self, obj: Any, attr: str, text: str) -> None:
+        key = (id(obj), attr)
+        if key not in self.parts:
+            current = getattr(obj, attr)
+            self.parts[key] = (obj, attr, [current] if current else [])
+        self.parts[key][2].append(text)
+
+    def _text(self, obj: Any, attr: str) -> str:
+        key = (id(obj), attr)
+        return "\n".join(self.parts[key][2]) if key in self.parts else getattr(obj, attr)
+
+    def _materialise(self) -> None:
+        for obj, attr, parts in self.parts.values():
+            setattr(obj, attr, "\n".join(parts))
+        self.parts.clear()
 
     # -- warnings and leftovers -----------------------------------------------------------------
 
@@ -1268,7 +1576,7 @@ class _Parser:
             self._table(int(placeholder.group(1)) - 1)
             return
         closing = _CLOSING_RE.search(line)
-        if closing and self.mode not in {"tail"}:
+        if closing and self.mode != "tail":
             before = line[: closing.start()].strip()
             if before:
                 self._line(before, "")
@@ -1287,8 +1595,10 @@ class _Parser:
         if top and self._plausible_heading(top.group(2)):
             self._start_top(top.group(1), top.group(2))
             return
+        if self.mode == "header":
+            self._header(line, following)
+            return
         handler = {
-            "header": self._header,
             "preamble": self._preamble,
             "section": self._section,
             "other": self._section,
@@ -1297,7 +1607,7 @@ class _Parser:
             "content": self._content,
             "requirements": self._requirements,
         }[self.mode]
-        handler(line, following) if self.mode == "header" else handler(line)
+        handler(line)
 
     @staticmethod
     def _plausible_heading(rest: str) -> bool:
@@ -1328,8 +1638,11 @@ class _Parser:
 
     def _header(self, line: str, following: str) -> None:
         doc = _DOC_NUMBER_RE.search(line)
-        if doc and _width(line) - _width(doc.group()) <= 6:
+        if doc and (doc.start() == 0 or _width(line) - _width(doc.group()) <= 6):
             self.n.doc_number = self.n.doc_number or _normalise_doc_number(doc)
+            rest = line[doc.end() :].strip()
+            if rest:  # "浦市监质〔2024〕99号    签发人：张三"
+                self._line(rest, following)
             return
         if line.endswith("文件") and _width(line) <= 40 and not self.n.issuer:
             self.n.issuer = line[:-2].strip()
@@ -1364,7 +1677,7 @@ class _Parser:
         self.unplace(line)
 
     def _labelled(self, line: str) -> bool:
-        """"活动主题：…" / "活动时间：…" written as a labelled line instead of a section."""
+        """Handle "活动主题：…" / "活动时间：…" written as a labelled line, not a section."""
         m = re.match(r"^(?:活动)?(主题|时间|期间)\s*[:：]\s*(.+)$", line)
         if not m:
             return False
@@ -1381,7 +1694,7 @@ class _Parser:
             self._start_implicit_content()
             self._content(line)
             return
-        self.n.preamble = f"{self.n.preamble}\n{line}" if self.n.preamble else line
+        self._append_text(self.n, "preamble", line)
 
     # -- top-level sections ---------------------------------------------------------------------
 
@@ -1395,6 +1708,8 @@ class _Parser:
         self.top_heading = heading
         self.top_number = _cn_to_int(numeral) or 0
         self.mode = _classify_heading(heading)
+        if self.mode == "content":
+            self.content_heading = heading
         if self.mode in {"section", "other"}:
             self.section = ParsedSection(heading=heading)
             self.n.sections.append(self.section)
@@ -1418,11 +1733,14 @@ class _Parser:
             return
         if self.mode == "section" and self._labelled_in_section(line):
             return
-        assert self.section is not None
-        self.section.body = f"{self.section.body}\n{line}" if self.section.body else line
+        self._append_text(self.section, "body", line)
 
     def _labelled_in_section(self, line: str) -> bool:
-        return self.section is not None and not self.section.body and self._labelled(line)
+        return (
+            self.section is not None
+            and not self._text(self.section, "body")
+            and self._labelled(line)
+        )
 
     def _section_to_category(self) -> None:
         section = self.section
@@ -1436,8 +1754,9 @@ class _Parser:
             title=self.top_heading,
         )
         self._add_category(category)
-        if section and section.body:
-            self.states[id(category)].body.append(section.body)
+        body = self._text(section, "body") if section else ""
+        if body:
+            self.states[id(category)].body.append(body)
 
     def _theme(self, line: str) -> None:
         if not self.n.theme:
@@ -1455,7 +1774,6 @@ class _Parser:
 
     def _start_implicit_content(self) -> None:
         self.mode = "content"
-        self.top_heading = self.top_heading or "活动内容"
 
     def _add_category(self, category: ParsedCategory) -> None:
         self.n.categories.append(category)
@@ -1466,9 +1784,10 @@ class _Parser:
 
     def _default_category(self) -> ParsedCategory:
         if self.category is None:
-            title = self.top_heading if self.mode == "content" and self.top_heading else "活动内容"
-            self._add_category(ParsedCategory(number=len(self.n.categories) + 1, label="",
-                                              title=title))
+            title = self.content_heading or "活动内容"
+            self._add_category(
+                ParsedCategory(number=len(self.n.categories) + 1, label="", title=title)
+            )
         assert self.category is not None
         return self.category
 
@@ -1490,8 +1809,8 @@ class _Parser:
         if sub:
             number = sub.group(1) or sub.group(2)
             label = f"（{number}）" if sub.group(1) else (f"{number}）" if number else sub.group(3))
-            if self.item is not None and not self.item.label.startswith("（"):
-                self._append_to_item(line)  # a sub-point of a "1." item
+            if self.item is not None and _label_style(self.item.label) != _label_style(label):
+                self._append_to_item(line)  # "（1）" under a "1." item is one of its sub-points
             else:
                 self._start_item(int(number) if number else None, label, sub.group(4))
             return
@@ -1531,8 +1850,7 @@ class _Parser:
         if not self.item.title:
             self.item.title, self.item.description = _split_title(text)
             return
-        desc = self.item.description
-        self.item.description = f"{desc}\n{text}" if desc else text
+        self._append_text(self.item, "description", text)
 
     @staticmethod
     def _apply_fields(item: ParsedItem, fields: dict[str, str]) -> None:
@@ -1545,8 +1863,10 @@ class _Parser:
 
     def _end_content(self) -> None:
         categories = self.content_categories
-        if categories and not any(c.items for c in categories) and any(
-            self.states[id(c)].body for c in categories
+        if (
+            categories
+            and not any(c.items for c in categories)
+            and any(self.states[id(c)].body for c in categories)
         ):
             # "（一）举办启动仪式。…" with no numbered items: the categories are the items.
             self._categories_to_items(categories)
@@ -1562,20 +1882,30 @@ class _Parser:
                 for text in state.body:
                     self.unplace(text)
                 state.body.clear()
-        if self.loose:
-            if not self.n.categories:
-                category = self._default_category()
-                for text in self.loose:
-                    title, description = _split_title(text)
-                    category.items.append(ParsedItem(None, "", title, description))
-            else:
-                for text in self.loose:
-                    self.unplace(text)
-            self.loose = []
+        heading = self.content_heading or "活动内容"
+        self.deferred_loose.extend((heading, text) for text in self.loose)
+        self.loose = []
         self.content_categories = []
 
+    def _place_deferred_loose(self) -> None:
+        if not self.deferred_loose:
+            return
+        if self.n.item_count:
+            for _, text in self.deferred_loose:
+                self.unplace(text)
+        else:
+            holder = ParsedCategory(len(self.n.categories) + 1, "", self.deferred_loose[0][0])
+            for _, text in self.deferred_loose:
+                text, fields = _extract_fields(text)
+                title, description = _split_title(text)
+                item = ParsedItem(None, "", title, description)
+                self._apply_fields(item, fields)
+                holder.items.append(item)
+            self.n.categories.append(holder)
+        self.deferred_loose = []
+
     def _categories_to_items(self, categories: list[ParsedCategory]) -> None:
-        holder = ParsedCategory(number=1, label="", title=self.top_heading or "活动内容")
+        holder = ParsedCategory(number=1, label="", title=self.content_heading or "活动内容")
         for category in categories:
             state = self.states[id(category)]
             description = "\n".join(state.body + state.pending)
@@ -1597,8 +1927,7 @@ class _Parser:
         elif item and self.requirement_style in {"", "item"}:
             self._start_requirement(item.group(2), "item")
         elif self.requirement is not None:
-            body = self.requirement.body
-            self.requirement.body = f"{body}\n{line}" if body else line
+            self._append_text(self.requirement, "body", line)
         else:
             self._start_requirement(line, "plain")
 
@@ -1640,7 +1969,6 @@ class _Parser:
         if _ITEM_RE.match(line) or _CATEGORY_RE.match(line):
             # A plan given as an attachment after the signature.
             self.mode = "content"
-            self.top_heading = "活动内容"
             self._content(line)
             return
         self.unplace(line)
@@ -1668,102 +1996,46 @@ class _Parser:
         self._attach_table(categories)
 
     def _table_categories(self, table: list[list[str]]) -> list[ParsedCategory] | None:
-        for header_index, row in enumerate(table[:3]):
-            kinds = _column_kinds(row)
-            if kinds:
-                break
-        else:
+        header_index = next((i for i, row in enumerate(table[:3]) if _column_kinds(row)), None)
+        if header_index is None:
             return None
         header = table[header_index]
-        extras = {i: re.sub(r"\s+", "", cell) for i, cell in enumerate(header)
-                  if i not in kinds and cell.strip()}
+        kinds = _column_kinds(header) or {}
+        extras = {
+            i: re.sub(r"\s+", "", cell)
+            for i, cell in enumerate(header)
+            if i not in kinds and cell.strip()
+        }
         column = {kind: i for i, kind in kinds.items()}
         categories: list[ParsedCategory] = []
         loose = ParsedCategory(number=0, label="", title="")
         current = loose
         for row in table[header_index + 1 :]:
             cells = [cell.strip() for cell in row] + [""] * (len(header) - len(row))
-            filled = [cell for cell in cells if cell]
-            if not filled or _column_kinds(cells):
+            if not any(cells) or _column_kinds(cells):
                 continue  # empty row, or the header repeated on a new page
-            category = self._table_category_row(cells, filled, column)
+            note = _table_note(cells)
+            if note:
+                self.unplace(note)
+                continue
+            category = _table_category_row(cells, column)
             if category is not None:
                 categories.append(category)
                 current = category
                 continue
-            if "category" in column:
-                value = cells[column["category"]]
-                if value and value != current.title and _CATEGORY_RE.sub(r"\2", value) != (
-                    current.title
-                ):
-                    marker = _CATEGORY_RE.match(value)
-                    title = _split_title(marker.group(2) if marker else value)[0]
-                    current = ParsedCategory(
-                        number=(_cn_to_int(marker.group(1)) or 0) if marker else 0,
-                        label=f"（{marker.group(1)}）" if marker else "",
-                        title=title,
-                    )
-                    categories.append(current)
-            item = self._table_item(cells, column, extras)
+            if "category" in column and cells[column["category"]]:
+                # A 类别 column: a new value opens a category (merged cells repeat the value).
+                category = _category_from_text(cells[column["category"]])
+                if category.title != current.title:
+                    categories.append(category)
+                    current = category
+            item = _table_item(cells, column, extras)
             if item is not None:
                 current.items.append(item)
-        result = [loose] if loose.items else []
-        return result + [c for c in categories if c.items or c.title]
-
-    @staticmethod
-    def _table_category_row(
-        cells: list[str], filled: list[str], column: dict[str, int]
-    ) -> ParsedCategory | None:
-        first = filled[0]
-        marker = _CATEGORY_RE.match(first) or _TOP_HEADING_RE.match(first)
-        merged = len(set(filled)) == 1 and len(filled) == len(cells) and len(cells) > 1
-        only_first = len(filled) == 1 and cells[0] == first and "number" in column
-        if not (marker and (merged or len(set(filled)) == 1)) and not merged:
-            if not (marker and only_first):
-                return None
-        if marker:
-            title = _split_title(marker.group(2))[0]
-            label = (
-                f"（{marker.group(1)}）"
-                if _CATEGORY_RE.match(first)
-                else f"{marker.group(1)}、"
-            )
-            return ParsedCategory(number=_cn_to_int(marker.group(1)) or 0, label=label, title=title)
-        if _parse_number_cell(first) is not None:
-            return None
-        return ParsedCategory(number=0, label="", title=_split_title(first)[0])
-
-    @staticmethod
-    def _table_item(cells: list[str], column: dict[str, int], extras: dict[int, str]):
-        def cell(kind: str) -> str:
-            return cells[column[kind]] if kind in column and column[kind] < len(cells) else ""
-
-        name = _squash_spaces(cell("name").replace("\n", " "))
-        content = "\n".join(_squash_spaces(p) for p in cell("content").split("\n") if p.strip())
-        if not name and not content:
-            return None
-        raw_number = cell("number")
-        number = _parse_number_cell(raw_number)
-        if name:
-            title, description = name.rstrip("。"), content
-        else:
-            title, description = _split_title(content)
-        details = [
-            f"{header}：{_squash_spaces(cells[i])}"
-            for i, header in extras.items()
-            if i < len(cells) and cells[i].strip()
-        ]
-        if details:
-            description = "\n".join([description, *details]) if description else "\n".join(details)
-        return ParsedItem(
-            number=number,
-            label=f"{number}." if number is not None else "",
-            title=title,
-            description=description,
-            lead_units=[_squash_spaces(u) for u in _split_units(cell("lead"))],
-            co_units=[_squash_spaces(u) for u in _split_units(cell("co"))],
-            time_text=_squash_spaces(cell("time").replace("\n", " ")),
-        )
+        for category in categories:
+            if not category.items:  # a category row with nothing under it: keep its text
+                self.unplace(f"{category.label}{category.title}")
+        return ([loose] if loose.items else []) + [c for c in categories if c.items]
 
     def _attach_table(self, categories: list[ParsedCategory]) -> None:
         table_items = [item for category in categories for item in category.items]
@@ -1777,7 +2049,8 @@ class _Parser:
                 target.lead_units = target.lead_units or item.lead_units
                 target.co_units = target.co_units or item.co_units
                 target.time_text = target.time_text or item.time_text
-                target.description = target.description or item.description
+                if not self._text(target, "description"):
+                    target.description = item.description
             return
         if existing:
             self.warn(W_TABLE_MISMATCH)
@@ -1804,6 +2077,8 @@ class _Parser:
             if index not in self.used_tables:
                 self._table(index)
         self._end_mode()
+        self._place_deferred_loose()
+        self._materialise()
         if self.pending_organ:
             self.signature_organ = self.signature_organ or self.pending_organ
         self.n.issuer = self.n.issuer or self.signature_organ
@@ -1864,11 +2139,19 @@ class _Parser:
             if found and found.start:
                 item.start_date, item.end_date = found.start, found.end
             elif item.number is not None:
-                self.warn(W_ITEM_DATE, item.time_text, number=item.number,
-                          text=_shorten(item.time_text, 40))
+                self.warn(
+                    W_ITEM_DATE,
+                    item.time_text,
+                    number=item.number,
+                    text=_shorten(item.time_text, 40),
+                )
             else:
-                self.warn(W_ITEM_DATE_UNNUMBERED, item.time_text, title=_shorten(item.title, 30),
-                          text=_shorten(item.time_text, 40))
+                self.warn(
+                    W_ITEM_DATE_UNNUMBERED,
+                    item.time_text,
+                    title=_shorten(item.title, 30),
+                    text=_shorten(item.time_text, 40),
+                )
 
     def _prose(self) -> Iterator[str]:
         yield self.n.preamble
@@ -1932,8 +2215,9 @@ class _Parser:
             self.warn(W_NO_ISSUER)
         if not self.n.theme:
             self.warn(W_NO_THEME)
-        if self.n.start_date is None and not any(w.template == W_PERIOD_UNREADABLE
-                                                 for w in self.n.warnings):
+        if self.n.start_date is None and not any(
+            w.template == W_PERIOD_UNREADABLE for w in self.n.warnings
+        ):
             self.warn(W_NO_PERIOD)
         if self.n.item_count == 0:
             self.warn(W_NO_ITEMS)
@@ -1954,4 +2238,3 @@ def _classify_heading(heading: str) -> str:
     if _HEADING_KEYWORD_RE.fullmatch(heading):
         return "section"
     return "other"
-

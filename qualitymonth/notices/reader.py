@@ -7,6 +7,7 @@ show it as is.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import unicodedata
@@ -47,7 +48,7 @@ class NoticeSource:
 
 
 def read_notice(data: bytes, filename: str) -> NoticeSource:
-    """Read an uploaded notice: a .docx (paragraphs and tables) or a text file (UTF-8/GBK/UTF-16)."""
+    """Read an uploaded notice: a .docx (paragraphs and tables) or text (UTF-8/GBK/UTF-16)."""
     try:
         return _read_notice(data, filename)
     except NoticeReadError:
@@ -110,7 +111,8 @@ def _read_notice(data: bytes, filename: str) -> NoticeSource:
         )
     if extension not in _TEXT_EXTENSIONS and extension not in {".htm", ".html"}:
         raise NoticeReadError(
-            f"不支持的文件类型“{extension}”（{name}）。请上传 Word 文档（.docx）或文本文件（.txt）。"
+            f"不支持的文件类型“{extension}”（{name}）。"
+            "请上传 Word 文档（.docx）或文本文件（.txt）。"
         )
     return _read_text(data, filename)
 
@@ -151,8 +153,25 @@ def _read_text(data: bytes, filename: str) -> NoticeSource:
     name = _display_name(filename)
     text = _decode(data, name)
     text = _normalise_newlines(text.lstrip("\ufeff"))
+    if _extension(filename) in {".htm", ".html"} or re.match(r"\s*<(?:!doctype|html)", text, re.I):
+        text = _html_to_text(text)
     _check_not_empty(text, f"文件是空的：“{name}”中没有文字，请检查后重新上传。")
     return NoticeSource(text=text, tables=[], filename=filename or "")
+
+
+_HTML_DROP_RE = re.compile(r"<(script|style|head)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_HTML_BREAK_RE = re.compile(r"<br\s*/?>|</(?:p|div|h[1-6]|li|tr|table|section|article)\s*>", re.I)
+_HTML_CELL_RE = re.compile(r"</t[dh]\s*>", re.I)
+_HTML_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def _html_to_text(text: str) -> str:
+    """A notice saved from a web page: one line per block, table cells separated by tabs."""
+    text = _HTML_DROP_RE.sub("", text)
+    text = _HTML_BREAK_RE.sub("\n", text.replace("\n", " "))
+    text = _HTML_CELL_RE.sub("\t", text)
+    text = html.unescape(_HTML_TAG_RE.sub("", text))
+    return "\n".join(line.strip(" \t\u00a0") for line in text.split("\n"))
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -207,7 +226,9 @@ def _looks_like_chinese_text(text: str) -> bool:
     common = sum(
         1
         for ch in non_ascii
-        if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+        if "\u4e00" <= ch <= "\u9fff"
+        or "\u3000" <= ch <= "\u303f"
+        or "\uff00" <= ch <= "\uffef"
         or ch in "“”‘’—…·"
     )
     return common / len(non_ascii) >= 0.9
@@ -257,7 +278,7 @@ def _read_docx(data: bytes, filename: str) -> NoticeSource:
     # python-docx (and lxml) are imported here so that the parser, which only needs
     # `NoticeSource`, can be imported and tested without loading them.
     try:
-        import docx  # noqa: PLC0415
+        import docx
     except ImportError:  # pragma: no cover - python-docx is a declared dependency
         raise NoticeReadError("服务器未安装 Word 文档读取组件，请改为复制文字粘贴导入。") from None
     try:
@@ -290,8 +311,8 @@ def _iter_blocks(document: Any) -> Iterator[Any]:
         yield from document.iter_inner_content()
         return
     # python-docx < 1.0 fallback: walk the body element ourselves.  # pragma: no cover
-    from docx.table import Table  # noqa: PLC0415
-    from docx.text.paragraph import Paragraph  # noqa: PLC0415
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
