@@ -27,6 +27,24 @@ def chinese_numeral(number: int) -> str:
     return str(number)
 
 
+def numeral_value(numeral: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20, 二〇二四 → 2024 (digit by digit); None if not a numeral."""
+    digits = {ch: i for i, ch in enumerate("零一二三四五六七八九")} | {"〇": 0, "○": 0}
+    if not numeral:
+        return None
+    if all(ch in digits for ch in numeral):
+        value = 0
+        for ch in numeral:
+            value = value * 10 + digits[ch]
+        return value
+    if numeral.count("十") != 1:
+        return None
+    tens, _, ones = numeral.partition("十")
+    if any(ch not in digits for ch in tens + ones) or len(tens) > 1 or len(ones) > 1:
+        return None
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
 def chinese_date(value: datetime.date | None) -> str:
     """2024-09-30 → 2024年9月30日, the way dates are written in notices and summaries."""
     if value is None:

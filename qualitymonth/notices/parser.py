@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from qualitymonth.core.chinese import chinese_numeral, numeral_value
 from qualitymonth.notices.reader import TABLE_PLACEHOLDER, TABLE_PLACEHOLDER_RE, NoticeSource
 
 # --- result data classes ------------------------------------------------------------------------
@@ -607,37 +608,6 @@ def _shorten(text: str, limit: int = _EXCERPT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _cn_to_int(numeral: str) -> int | None:
-    """Chinese numeral 一…九十九 → int."""
-    digits = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
-    digits.update({"〇": 0, "○": 0})
-    if not numeral:
-        return None
-    if all(ch in digits for ch in numeral):
-        value = 0
-        for ch in numeral:
-            value = value * 10 + digits[ch]
-        return value
-    if numeral.count("十") != 1:
-        return None
-    tens, _, ones = numeral.partition("十")
-    if any(ch not in digits for ch in tens + ones) or len(tens) > 1 or len(ones) > 1:
-        return None
-    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
-
-
-def _int_to_cn(n: int) -> str:
-    names = "零一二三四五六七八九"
-    if not 0 <= n < 100:
-        return str(n)
-    if n < 10:
-        return names[n]
-    if n < 20:
-        return "十" + (names[n - 10] if n > 10 else "")
-    tens, ones = divmod(n, 10)
-    return names[tens] + "十" + (names[ones] if ones else "")
-
-
 # --- cutting the text into paragraphs -----------------------------------------------------------
 
 
@@ -795,7 +765,7 @@ def _marker(kind: str, number: int) -> re.Pattern[str]:
     """The pattern of heading "五、" (kind "top") or category "（五）" (kind "category")."""
     key = (kind, number)
     if key not in _MARKER_CACHE:
-        numeral = _int_to_cn(number)
+        numeral = chinese_numeral(number)
         _MARKER_CACHE[key] = re.compile(
             rf"(?<![{_NUMERALS}]){numeral}\s*[、.．]\s*"
             if kind == "top"
@@ -891,7 +861,7 @@ def _cut_top_headings(text: str, start: int, end: int, cuts: set[int]) -> list[t
         segments.append((kind, seg_start, m.start()))
         cuts.add(m.start())
         if expected is None:
-            expected = _cn_to_int(m.group(1)) or 1
+            expected = numeral_value(m.group(1)) or 1
         expected += 1
         if keyword:
             head_end = keyword.end()
@@ -999,7 +969,7 @@ def _cn_dates_to_digits(text: str) -> str:
     """Chinese-numeral dates to digits: 二〇二四年九月五日 → 2024年9月5日."""
 
     def convert(m: re.Match[str]) -> str:
-        parts = [_cn_to_int(g) for g in m.groups()]
+        parts = [numeral_value(g) for g in m.groups()]
         if None in parts:
             return m.group()
         return f"{parts[0]}年{parts[1]}月{parts[2]}日"
@@ -1353,7 +1323,7 @@ def _parse_number_cell(text: str) -> int | None:
     text = re.sub(r"[\s.．、（）()]", "", text or "")
     if text.isdigit():
         return int(text)
-    return _cn_to_int(text)
+    return numeral_value(text)
 
 
 def _category_from_text(text: str) -> ParsedCategory:
@@ -1363,7 +1333,7 @@ def _category_from_text(text: str) -> ParsedCategory:
         return ParsedCategory(number=0, label="", title=_split_title(text)[0])
     label = f"（{marker.group(1)}）" if _CATEGORY_RE.match(text) else f"{marker.group(1)}、"
     title = _split_title(marker.group(2))[0]
-    return ParsedCategory(number=_cn_to_int(marker.group(1)) or 0, label=label, title=title)
+    return ParsedCategory(number=numeral_value(marker.group(1)) or 0, label=label, title=title)
 
 
 def _table_note(cells: list[str]) -> str:
@@ -1398,7 +1368,7 @@ def _table_category_row(cells: list[str], column: dict[str, int]) -> ParsedCateg
         )
         category = _category_from_text(title)
         category.number = _parse_number_cell(number_cell) or 0
-        category.label = f"{_int_to_cn(category.number)}、"
+        category.label = f"{chinese_numeral(category.number)}、"
         return category
     return None
 
@@ -1706,7 +1676,7 @@ class _Parser:
             heading, inline = split.group(1).strip(), split.group(2).strip()
         heading = heading.rstrip("：:。")
         self.top_heading = heading
-        self.top_number = _cn_to_int(numeral) or 0
+        self.top_number = numeral_value(numeral) or 0
         self.mode = _classify_heading(heading)
         if self.mode == "content":
             self.content_heading = heading
@@ -1750,7 +1720,7 @@ class _Parser:
         self.section = None
         category = ParsedCategory(
             number=self.top_number or len(self.n.categories) + 1,
-            label=f"{_int_to_cn(self.top_number)}、" if self.top_number else "",
+            label=f"{chinese_numeral(self.top_number)}、" if self.top_number else "",
             title=self.top_heading,
         )
         self._add_category(category)
@@ -1794,7 +1764,7 @@ class _Parser:
     def _content(self, line: str) -> None:
         category = _CATEGORY_RE.match(line)
         if category:
-            number = _cn_to_int(category.group(1)) or len(self.n.categories) + 1
+            number = numeral_value(category.group(1)) or len(self.n.categories) + 1
             title, body = _split_title(category.group(2))
             new = ParsedCategory(number=number, label=f"（{category.group(1)}）", title=title)
             self._add_category(new)

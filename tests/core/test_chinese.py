@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from qualitymonth.core.chinese import chinese_date, chinese_numeral, chinese_period
+from qualitymonth.core.chinese import chinese_date, chinese_numeral, chinese_period, numeral_value
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,17 @@ def test_dates_are_written_as_in_notices():
     assert chinese_period(datetime.date(2024, 12, 20), datetime.date(2025, 1, 5)) == (
         "2024年12月20日至2025年1月5日"
     )
+
+
+@pytest.mark.parametrize(
+    ("numeral", "value"),
+    [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("九十九", 99), ("二〇二四", 2024)],
+)
+def test_numerals_read_back(numeral, value):
+    assert numeral_value(numeral) == value
+
+
+def test_not_a_numeral():
+    assert numeral_value("") is None
+    assert numeral_value("十十") is None
+    assert numeral_value("甲") is None
