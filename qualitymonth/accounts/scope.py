@@ -16,10 +16,23 @@ from qualitymonth.orgs.models import OrgUnit
 
 from .models import Membership, Role
 
-# Which roles allow which actions on an org unit and everything below it.
+# Which roles allow which actions on an org unit and everything below it. Features name the
+# action and the org unit that owns the object; nothing else decides permissions.
 ACTION_ROLES: dict[str, set[str]] = {
+    # import, edit and publish campaigns; assign items to units
     "campaign.admin": {Role.CAMPAIGN_ADMIN},
     "campaign.view": set(Role.values),
+    # the organisation tree and its .xlsx import/export
+    "org.manage": {Role.CAMPAIGN_ADMIN},
+    # a unit's page and data: everyone at or above the unit
+    "org.view": set(Role.values),
+    # people: create, import, reset passwords, deactivate, give roles
+    "people.manage": {Role.CAMPAIGN_ADMIN},
+    # the audit log of changes to things owned by a unit
+    "audit.view": {Role.CAMPAIGN_ADMIN},
+    # a unit's own work: its tasks, events and reports
+    "unit.report": {Role.REPORTER},
+    "report.review": {Role.REVIEWER, Role.CAMPAIGN_ADMIN},
 }
 
 

@@ -50,6 +50,12 @@ def _require_admin(by, campaign: Campaign) -> None:
     scope_of(by).require("campaign.admin", campaign.org_unit)
 
 
+def _audit(by, action: str, target: Campaign | Category | Item, **entry: Any) -> None:
+    """An audit entry filed under the campaign's organisation."""
+    campaign = target if isinstance(target, Campaign) else target.campaign
+    audit.record(by, action, target, org_unit=campaign.org_unit, **entry)
+
+
 # Building a campaign --------------------------------------------------------------------------
 
 
@@ -86,7 +92,7 @@ def create_campaign(
                 _create_item(category, item_data, order=item_order)
         Contact.objects.bulk_create(Contact(campaign=campaign, **c) for c in contacts)
         Deadline.objects.bulk_create(Deadline(campaign=campaign, **d) for d in deadlines)
-        audit.record(by, "campaign.created", campaign, after=audit.snapshot(campaign))
+        _audit(by, "campaign.created", campaign, after=audit.snapshot(campaign))
     return campaign
 
 
@@ -120,7 +126,7 @@ def update_campaign(campaign: Campaign, by, **changes: Any) -> Campaign:
         campaign.save()
         old, new = audit.changes(before, audit.snapshot(campaign, list(changes)))
         if new:
-            audit.record(by, "campaign.updated", campaign, before=old, after=new)
+            _audit(by, "campaign.updated", campaign, before=old, after=new)
     return campaign
 
 
@@ -145,7 +151,7 @@ def _replace_children(campaign, by, manager, model, rows, action: str) -> None:
         before = [audit.snapshot(obj) for obj in manager.all()]
         manager.all().delete()
         created = model.objects.bulk_create(model(campaign=campaign, **row) for row in rows)
-        audit.record(
+        _audit(
             by,
             action,
             campaign,
@@ -173,7 +179,7 @@ def publish_campaign(campaign: Campaign, by) -> Campaign:
         campaign.status = Campaign.Status.PUBLISHED
         campaign.published_at = timezone.now()
         campaign.save(update_fields=["status", "published_at", "updated_at"])
-        audit.record(
+        _audit(
             by,
             "campaign.published",
             campaign,
@@ -189,7 +195,7 @@ def delete_draft_campaign(campaign: Campaign, by) -> None:
     if campaign.is_published:
         raise ValidationError("已发布的活动不能删除。")
     with transaction.atomic():
-        audit.record(by, "campaign.deleted", campaign, before=audit.snapshot(campaign))
+        _audit(by, "campaign.deleted", campaign, before=audit.snapshot(campaign))
         campaign.delete()
 
 
@@ -271,7 +277,7 @@ def add_category(campaign: Campaign, by, title: str) -> Category:
         category = Category.objects.create(
             campaign=campaign, title=title, number=(last["n"] or 0) + 1, order=(last["o"] or 0) + 1
         )
-        audit.record(by, "category.created", category, after=audit.snapshot(category))
+        _audit(by, "category.created", category, after=audit.snapshot(category))
     return category
 
 
@@ -281,7 +287,7 @@ def update_category(category: Category, by, *, title: str) -> Category:
         before = audit.snapshot(category, ["title"])
         category.title = title
         category.save(update_fields=["title"])
-        audit.record(by, "category.updated", category, before=before, after={"title": title})
+        _audit(by, "category.updated", category, before=before, after={"title": title})
     return category
 
 
@@ -290,7 +296,7 @@ def delete_category(category: Category, by) -> None:
     if category.items.exists():
         raise ValidationError("请先移走或删除该类别下的活动事项。")
     with transaction.atomic():
-        audit.record(by, "category.deleted", category, before=audit.snapshot(category))
+        _audit(by, "category.deleted", category, before=audit.snapshot(category))
         category.delete()
         _renumber_categories(category.campaign)
 
@@ -302,7 +308,7 @@ def move_category(category: Category, by, direction: int) -> None:
         siblings = list(category.campaign.categories.order_by("order", "id"))
         _swap(siblings, category, direction)
         _renumber_categories(category.campaign, siblings)
-        audit.record(by, "category.moved", category, direction=direction)
+        _audit(by, "category.moved", category, direction=direction)
 
 
 def _renumber_categories(campaign: Campaign, ordered: list[Category] | None = None) -> None:
@@ -331,7 +337,7 @@ def add_item(category: Category, by, *, title: str, **fields: Any) -> Item:
             {"number": last_number + 1, **fields, "title": title},
             order=last_order + 1,
         )
-        audit.record(by, "item.created", item, after=audit.snapshot(item))
+        _audit(by, "item.created", item, after=audit.snapshot(item))
     return item
 
 
@@ -356,14 +362,14 @@ def update_item(item: Item, by, **changes: Any) -> Item:
         item.save()
         old, new = audit.changes(before, audit.snapshot(item))
         if new:
-            audit.record(by, "item.updated", item, before=old, after=new)
+            _audit(by, "item.updated", item, before=old, after=new)
     return item
 
 
 def delete_item(item: Item, by) -> None:
     _require_admin(by, item.campaign)
     with transaction.atomic():
-        audit.record(by, "item.deleted", item, before=audit.snapshot(item))
+        _audit(by, "item.deleted", item, before=audit.snapshot(item))
         item.delete()
 
 
@@ -376,7 +382,7 @@ def move_item(item: Item, by, direction: int) -> None:
         for position, sibling in enumerate(siblings, start=1):
             sibling.order = position
         Item.objects.bulk_update(siblings, ["order"])
-        audit.record(by, "item.moved", item, direction=direction)
+        _audit(by, "item.moved", item, direction=direction)
 
 
 def renumber_items(campaign: Campaign, by) -> None:
@@ -389,7 +395,7 @@ def renumber_items(campaign: Campaign, by) -> None:
             item.number = number
         Item.objects.bulk_update(items, ["number"])
         after = {str(item.pk): item.number for item in items}
-        audit.record(by, "campaign.items_renumbered", campaign, before=before, after=after)
+        _audit(by, "campaign.items_renumbered", campaign, before=before, after=after)
 
 
 def set_indicators(item: Item, by, rows: list[dict[str, Any]]) -> None:
@@ -420,6 +426,4 @@ def set_indicators(item: Item, by, rows: list[dict[str, Any]]) -> None:
             else:
                 Indicator.objects.create(item=item, order=order, **values)
         after = [audit.snapshot(i) for i in item.indicators.all()]
-        audit.record(
-            by, "item.indicators_set", item, before={"rows": before}, after={"rows": after}
-        )
+        _audit(by, "item.indicators_set", item, before={"rows": before}, after={"rows": after})

@@ -38,9 +38,14 @@ def record(
     *,
     before: dict | None = None,
     after: dict | None = None,
+    org_unit=None,
     **detail: Any,
 ) -> AuditEntry:
-    """Write one audit entry; call it inside the service's transaction."""
+    """Write one audit entry; call it inside the service's transaction.
+
+    ``org_unit`` is the unit that owns the target (a campaign's organisation, a report's unit),
+    so the entry shows in that unit's admins' audit log.
+    """
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_name=_actor_name(actor),
@@ -48,6 +53,7 @@ def record(
         target_type=target._meta.label_lower,
         target_id=str(target.pk or ""),
         target_repr=str(target)[:300],
+        org_path=getattr(org_unit, "path", "") or "",
         before=before,
         after=after,
         detail={key: _json_safe(value) for key, value in detail.items()},

@@ -20,6 +20,9 @@ class AuditEntry(models.Model):
     target_type = models.CharField(_("对象类型"), max_length=80, db_index=True)
     target_id = models.CharField(_("对象编号"), max_length=40, blank=True, db_index=True)
     target_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    # The path of the org unit that owns the target ("/1/5/"), so an admin sees the changes
+    # under their own units; a string rather than a foreign key keeps core free of features.
+    org_path = models.CharField(_("所属单位路径"), max_length=255, blank=True, db_index=True)
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
     detail = models.JSONField(_("说明"), default=dict, blank=True)

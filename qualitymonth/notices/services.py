@@ -55,6 +55,7 @@ def import_notice(
             by,
             "notice.imported",
             record,
+            org_unit=org_unit,
             campaign=campaign.pk,
             items=parsed.item_count,
             warnings=len(parsed.warnings),
