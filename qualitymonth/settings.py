@@ -5,6 +5,7 @@ Nothing set: SQLite (WAL) and media under ``var/``, a generated secret key kept 
 ``QUALITYMONTH_ENV=production`` requires ``SECRET_KEY`` and turns on secure cookies and HSTS.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -68,25 +69,34 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "axes",
+    "csp",
     "qualitymonth.core",
+    "qualitymonth.audit",
     "qualitymonth.orgs",
     "qualitymonth.accounts",
     "qualitymonth.campaigns",
     "qualitymonth.notices",
+    "qualitymonth.assignments",
     "qualitymonth.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "qualitymonth.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "qualitymonth.core.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 FORM_RENDERER = "qualitymonth.core.forms.FormRenderer"
@@ -103,7 +113,11 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "qualitymonth.core.context_processors.inbox",
+                "qualitymonth.audit.context_processors.audit_nav",
                 "qualitymonth.campaigns.context_processors.campaign_switcher",
+                "qualitymonth.accounts.context_processors.user_roles",
+                "qualitymonth.orgs.context_processors.org_nav",
             ],
         },
     },
@@ -138,9 +152,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email", "phone")},
+    },
+    {
+        "NAME": "qualitymonth.core.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -177,8 +194,11 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
-SESSION_COOKIE_AGE = 8 * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Logged out after this many minutes without a request. core.middleware.IdleSessionMiddleware
+# keeps an active session alive, writing it at most once a minute (not on every request).
+SESSION_IDLE_MINUTES = max(1, int(os.environ.get("SESSION_IDLE_MINUTES") or 30))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -194,7 +214,60 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Content security policy: everything from the platform itself, no inline scripts or styles,
+# no framing. Pages put behaviour in app.js and styles in app.css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# Login lockout (django-axes): 5 failed passwords for one username from one address lock that
+# pair out for 30 minutes. Admins unlock early in /django-admin/ (Axes → access attempts) or
+# with `qualitymonth axes_reset_username USERNAME`.
+AUTHENTICATION_BACKENDS = [
+    "qualitymonth.core.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout lasts 30 minutes from the last counted failure; trying again meanwhile does not
+# extend it, so the time shown on the login page holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "qualitymonth.core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "qualitymonth.core.security.client_ip"
+AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
+# How many reverse proxies (nginx …) stand in front of the app; their X-Forwarded-For then
+# names the client. 0: the connection's own address.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+# A slow mail server must not hold up the page that sent the notification.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "质量月活动管理平台 <noreply@localhost>")
+# The platform's address as people reach it, for links in e-mails.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Background work (django-tasks): in the embedded mode each task runs in a thread of the web
+# process; deployments with task workers set another backend here.
+TASKS = {"default": {"BACKEND": "qualitymonth.core.tasks.ThreadBackend"}}
 
 LOGGING = {
     "version": 1,

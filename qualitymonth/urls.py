@@ -8,5 +8,9 @@ urlpatterns = [
     path("accounts/", include("qualitymonth.accounts.urls")),
     path("campaigns/", include("qualitymonth.campaigns.urls")),
     path("notices/", include("qualitymonth.notices.urls")),
+    path("orgs/", include("qualitymonth.orgs.urls")),
+    path("inbox/", include("qualitymonth.core.urls")),
+    path("audit/", include("qualitymonth.audit.urls")),
+    path("", include("qualitymonth.assignments.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -13,6 +13,13 @@ SEED_NOTICE = (
 )
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 costs ~100 ms a hash by design; tests that create many people use a fast hasher.
+    The production hasher is asserted in tests/core (settings)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seed_notice_bytes() -> bytes:
     return SEED_NOTICE.read_bytes()

@@ -2,19 +2,34 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qualitymonth.core.chinese import pinyin_key
+
 
 class User(AbstractUser):
     """A person who logs in. Chinese names are one string, not first and last name."""
 
     full_name = models.CharField(_("姓名"), max_length=60, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    pinyin = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"),
+        default=False,
+        help_text=_("管理员设置或重置的密码只用于首次登录。"),
+    )
 
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
+        ordering = ["pinyin", "username"]
 
     def __str__(self) -> str:
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.pinyin = pinyin_key(self.display_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "pinyin"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -29,14 +44,27 @@ class Role(models.TextChoices):
     SERVICE_STAFF = "service_staff", _("业务人员")
 
 
+class Duty(models.TextChoices):
+    """The named duties of service staff (业务人员)."""
+
+    CASES = "cases", _("咨询投诉举报")
+    METROLOGY = "metrology", _("计量强检服务")
+    SPOT_CHECK = "spot_check", _("监督抽查")
+    EVALUATION = "evaluation", _("放心消费评审")
+
+
 class Membership(models.Model):
-    """A person's role in one org unit; the role reaches the unit's sub-units too."""
+    """A person's role in one org unit; the role reaches the unit's sub-units too.
+
+    A person may hold roles in several units (a street's reporter who also reviews for a park).
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     org_unit = models.ForeignKey(
         "orgs.OrgUnit", verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    duties = models.JSONField(_("职责"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("角色分配")
@@ -49,3 +77,7 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.org_unit} · {self.get_role_display()}"
+
+    def get_duties_display(self) -> str:
+        labels = dict(Duty.choices)
+        return "、".join(str(labels.get(duty, duty)) for duty in self.duties)

@@ -4,7 +4,7 @@ from .queries import visible_campaigns
 
 
 def campaign_switcher(request):
-    """The header's campaign switcher and role label, on every back-office page."""
+    """The header's campaign switcher, on every back-office page."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -13,6 +13,5 @@ def campaign_switcher(request):
     return {
         "switcher_campaigns": campaigns,
         "current_campaign": next((c for c in campaigns if c.pk == current_id), None),
-        "user_role_label": scope_of(user).role_label(),
         "user_can_import": scope_of(user).units("campaign.admin").exists(),
     }

@@ -2,6 +2,8 @@
 
 import datetime
 
+from pypinyin import Style, lazy_pinyin
+
 _DIGITS = "〇一二三四五六七八九"
 
 
@@ -58,3 +60,9 @@ def chinese_period(start: datetime.date | None, end: datetime.date | None) -> st
         return chinese_date(start or end)
     end_text = chinese_date(end) if end.year != start.year else f"{end.month}月{end.day}日"
     return f"{chinese_date(start)}至{end_text}"
+
+
+def pinyin_key(text: str) -> str:
+    """A sort key that orders Chinese names as people expect: by pinyin, syllable by syllable
+    (白莲泾 < 北蔡 < 曹路). Letters and digits keep their place."""
+    return " ".join(lazy_pinyin(text or "", style=Style.NORMAL, errors="default")).lower()

@@ -3,8 +3,32 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class AuditLogImmutable(Exception):
+    """Raised on any attempt to change or remove an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    """The log only grows: rows are inserted, never updated or deleted through the ORM."""
+
+    def update(self, **kwargs):
+        # Deleting a user sets ``actor`` to NULL through this method (``on_delete=SET_NULL``);
+        # the entry keeps ``actor_name``, so that one change is allowed.
+        if kwargs == {"actor": None}:
+            return super().update(**kwargs)
+        raise AuditLogImmutable("审计记录不能修改。")
+
+    def delete(self):
+        raise AuditLogImmutable("审计记录不能删除。")
+
+    delete.queryset_only = True
+
+
 class AuditEntry(models.Model):
-    """One state change: who, when, what, before and after. Written only by ``core.audit``."""
+    """One state change: who, when, what, before and after. Written only by ``core.audit``.
+
+    Entries are immutable: saving an existing entry or deleting one raises
+    ``AuditLogImmutable``, and so do ``update()`` and ``delete()`` on querysets.
+    """
 
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -27,6 +51,8 @@ class AuditEntry(models.Model):
     after = models.JSONField(_("修改后"), null=True, blank=True)
     detail = models.JSONField(_("说明"), default=dict, blank=True)
 
+    objects = AuditEntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
@@ -36,3 +62,48 @@ class AuditEntry(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.target_repr}"
         )
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogImmutable("审计记录不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable("审计记录不能删除。")
+
+
+class Notification(models.Model):
+    """One message in a user's inbox (消息). Created only by ``core.notifications.notify``."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("收件人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # What the message is about, for filtering and for later per-kind preferences:
+    # "report_returned", "task_assigned" …
+    kind = models.CharField(_("类型"), max_length=50)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    # A path inside the platform ("/campaigns/3/") or an absolute http(s) address.
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息")
+        verbose_name_plural = _("消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The header's unread count and the inbox list, on every page.
+            models.Index(fields=["recipient", "read_at"], name="notification_unread"),
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -9,12 +9,14 @@ from importlib import resources
 from django.db import transaction
 
 from qualitymonth.accounts.models import Membership, Role, User
+from qualitymonth.assignments.models import Assignment
+from qualitymonth.assignments.services import assign_units
 from qualitymonth.campaigns import services as campaign_services
 from qualitymonth.campaigns.models import Campaign
 from qualitymonth.notices import services as notice_services
 from qualitymonth.notices.reader import read_notice
 from qualitymonth.orgs.models import OrgUnit
-from qualitymonth.orgs.services import ensure_unit, load_shanghai
+from qualitymonth.orgs.services import ensure_unit, load_demo_units, load_shanghai
 
 DEMO_PASSWORD = "QualityMonth-2024"
 SEED_NOTICE = "pudong-2024-quality-month-notice.txt"
@@ -48,11 +50,13 @@ def load_demo() -> dict:
             "浦东新区市场监督管理局", OrgUnit.Kind.AGENCY, pudong, short_name="浦东市场监管局"
         )
         ensure_unit("质量处", OrgUnit.Kind.DIVISION, bureau)
-        ensure_unit("浦东新区计量质量检测所", OrgUnit.Kind.INSTITUTE, pudong)
+        load_demo_units(pudong)  # parks, enterprises, schools, the metrology institute
         for account in DEMO_ACCOUNTS:
             _ensure_account(account, _find_unit(account.unit, units))
         superuser = _ensure_superuser()
-        campaign = _ensure_campaign(pudong, User.objects.get(username="admin"))
+        admin = User.objects.get(username="admin")
+        campaign = _ensure_campaign(pudong, admin)
+        _ensure_assignments(campaign, admin)
     return {"accounts": DEMO_ACCOUNTS, "superuser": superuser, "campaign": campaign}
 
 
@@ -84,6 +88,21 @@ def _ensure_superuser() -> User:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     return user
+
+
+def _ensure_assignments(campaign: Campaign, admin: User) -> None:
+    """A few items already assigned, so reporters have tasks; item 2 is left for the newcomer
+    to assign to all streets and towns."""
+    if Assignment.objects.filter(item__campaign=campaign).exists():
+        return
+    pudong = campaign.org_unit
+    streets = list(pudong.children.filter(kind__in=[OrgUnit.Kind.SUBDISTRICT, OrgUnit.Kind.TOWN]))
+    division = OrgUnit.objects.get(name="质量处", path__startswith=pudong.path)
+    institute = OrgUnit.objects.get(name="浦东新区计量质量检测所", parent=pudong)
+    items = {item.number: item for item in campaign.items.all()}
+    assign_units(items[17], admin, lead=[division], participants=[])
+    assign_units(items[18], admin, lead=[division], participants=streets)
+    assign_units(items[19], admin, lead=[institute], participants=streets)
 
 
 def _ensure_campaign(pudong: OrgUnit, admin: User) -> Campaign:

@@ -1,15 +1,70 @@
-"""Changes to the organisation tree."""
+"""Changes to the organisation tree. Each function checks the user may make the change, saves in
+one transaction and writes the audit entry; views, tasks and the demo loader only call these."""
 
 from __future__ import annotations
 
 import csv
+import logging
 from importlib import resources
+from typing import Any
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
-from .models import OrgUnit
+from qualitymonth.accounts.scope import scope_of
+from qualitymonth.core import audit
+from qualitymonth.core.tasks import clear_progress, report_progress
+from qualitymonth.core.xlsx import MAX_XLSX_BYTES, XlsxError, read_table
+
+from .importing import HEADERS, UPDATABLE, ImportPlan, KnownUnit, kind_choices, plan_import
+from .importing import row_values as _row_values
+from .models import OrgUnit, UnitImport
+from .sorting import pinyin_key
+from .validators import (
+    check_credit_code,
+    check_phone,
+    make_credit_code,
+    normalize_code,
+    normalize_phone,
+)
+
+logger = logging.getLogger(__name__)
 
 _KIND_WORDS = {"街道": OrgUnit.Kind.SUBDISTRICT, "镇": OrgUnit.Kind.TOWN}
+
+UNIT_FIELDS = [
+    "name",
+    "short_name",
+    "kind",
+    "code",
+    "credit_code",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "sort_order",
+]
+# What an audit entry of a unit shows: its fields, where it hangs and its path.
+_AUDITED = [*UNIT_FIELDS, "parent", "path"]
+
+MAX_IMPORT_BYTES = MAX_XLSX_BYTES
+MAX_IMPORT_ROWS = 20_000
+# The template's example row; an upload that still contains it does not import it.
+EXAMPLE_ROW = {
+    "单位名称": "（示例）上海示例质量科技有限公司",
+    "上级单位": "张江高科技园区",
+    "单位类型": "企业",
+    "单位代码": "ZJ-001",
+    "统一社会信用代码": make_credit_code("91", "310115", "QM000001"),
+    "地址": "上海市浦东新区示例路 1 号",
+    "联系人": "张三",
+    "联系电话": "021-68824341",
+}
+
+
+# Single units -----------------------------------------------------------------------------------
 
 
 def ensure_unit(name: str, kind: str, parent: OrgUnit | None = None, **fields) -> OrgUnit:
@@ -18,6 +73,378 @@ def ensure_unit(name: str, kind: str, parent: OrgUnit | None = None, **fields) -
         parent=parent, name=name, defaults={"kind": kind, **fields}
     )
     return unit
+
+
+def create_unit(parent: OrgUnit, by, **fields: Any) -> OrgUnit:
+    """A new unit under ``parent``; the user must manage ``parent``."""
+    scope_of(by).require("org.manage", parent)
+    _reject_unknown(fields)
+    with transaction.atomic():
+        unit = OrgUnit(parent=parent, **_tidy(fields))
+        _validate(unit)
+        unit.save()
+        audit.record(
+            by, "org.unit_created", unit, after=audit.snapshot(unit, _AUDITED), org_unit=unit
+        )
+    return unit
+
+
+def update_unit(unit: OrgUnit, by, **changes: Any) -> OrgUnit:
+    """Change a unit's fields. A new ``parent`` moves the unit with all its sub-units; the user
+    must manage the unit and its new parent, and a unit cannot move below itself."""
+    scope = scope_of(by)
+    scope.require("org.manage", unit)
+    new_parent = changes.pop("parent", unit.parent)
+    _reject_unknown(changes)
+    with transaction.atomic():
+        before = audit.snapshot(unit, _AUDITED)
+        for name, value in _tidy(changes).items():
+            setattr(unit, name, value)
+        old_path = unit.path
+        moving = getattr(new_parent, "pk", None) != unit.parent_id
+        if moving:
+            _check_move(unit, new_parent, scope)
+            unit.parent = new_parent
+        _validate(unit)
+        unit.save()
+        if moving:
+            _move_descendants(old_path, unit.path)
+        old, new = audit.changes(before, audit.snapshot(unit, _AUDITED))
+        if new:
+            action = "org.unit_moved" if moving else "org.unit_updated"
+            audit.record(by, action, unit, before=old, after=new, org_unit=unit)
+    return unit
+
+
+def move_unit(unit: OrgUnit, new_parent: OrgUnit, by) -> OrgUnit:
+    """Re-parent ``unit``; its own and its descendants' paths follow (see ``update_unit``)."""
+    return update_unit(unit, by, parent=new_parent)
+
+
+def _reject_unknown(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(UNIT_FIELDS)
+    if unknown:
+        raise ValueError(f"not org unit fields: {sorted(unknown)}")
+
+
+def _tidy(fields: dict[str, Any]) -> dict[str, Any]:
+    tidy = dict(fields)
+    for name in ("name", "short_name", "code", "address", "contact_name"):
+        if name in tidy:
+            tidy[name] = (tidy[name] or "").strip()
+    if "credit_code" in tidy:
+        tidy["credit_code"] = normalize_code(tidy["credit_code"])
+    if "contact_phone" in tidy:
+        tidy["contact_phone"] = normalize_phone(tidy["contact_phone"])
+    return tidy
+
+
+def _validate(unit: OrgUnit) -> None:
+    """The field rules every writer keeps: model constraints, a well-formed credit code and
+    phone. Every organisation's 统一社会信用代码 has the same form, so a given one is always
+    checked; only enterprises are expected to have one."""
+    errors: dict[str, list[str]] = {}
+    try:
+        unit.full_clean(exclude=["path", "pinyin"])
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if unit.credit_code and (problem := check_credit_code(unit.credit_code)):
+        errors.setdefault("credit_code", []).append(problem)
+    if unit.contact_phone and (problem := check_phone(unit.contact_phone)):
+        errors.setdefault("contact_phone", []).append(problem)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_move(unit: OrgUnit, new_parent: OrgUnit | None, scope) -> None:
+    if new_parent is None:
+        raise ValidationError({"parent": "请选择上级单位。"})
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError({"parent": "不能把单位移到它自己或它的下级单位之下。"})
+    scope.require("org.manage", new_parent)
+
+
+def _move_descendants(old_path: str, new_path: str) -> None:
+    """Rewrite the path prefix of every unit below a moved one, in one statement."""
+    OrgUnit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField())
+    )
+
+
+# Import from .xlsx ------------------------------------------------------------------------------
+
+
+def progress_key(unit_import: UnitImport | int) -> str:
+    return f"orgs.unit_import:{getattr(unit_import, 'pk', unit_import)}"
+
+
+def read_units_file(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    """The rows of an uploaded units workbook as (row number, field values).
+
+    Raises ``XlsxError`` with a Chinese message for a file that is not .xlsx, is broken, too
+    large, has other headers, no rows or too many rows.
+    """
+    rows = read_table(data, required=HEADERS, max_rows=MAX_IMPORT_ROWS)
+    values = [(row.number, _row_values(row.values)) for row in rows if not _is_example(row)]
+    if not values:
+        raise XlsxError("表格中只有模板的示例行，没有要导入的单位。")
+    return values
+
+
+def _is_example(row) -> bool:
+    return all(row.values.get(header, "") == value for header, value in EXAMPLE_ROW.items())
+
+
+def start_unit_import(
+    org_unit: OrgUnit, by, *, upload, rows: list[tuple[int, dict[str, str]]]
+) -> UnitImport:
+    """Keep an uploaded workbook and its rows (read by ``read_units_file``), and check them in
+    the background. Nothing in the tree changes until the import is confirmed."""
+    from . import tasks
+
+    scope_of(by).require("org.manage", org_unit)
+    with transaction.atomic():
+        unit_import = UnitImport.objects.create(
+            org_unit=org_unit,
+            uploaded_by=by,
+            file=upload,
+            filename=upload.name[:255],
+            total_rows=len(rows),
+            rows=[{"line": line, **values} for line, values in rows],
+        )
+    report_progress(progress_key(unit_import), processed=0, total=len(rows), phase="checking")
+    tasks.check_unit_import.enqueue(unit_import.pk)
+    return unit_import
+
+
+def check_unit_import(import_id: int) -> None:
+    """Background task body: each row's problems and action, for the preview."""
+    unit_import = UnitImport.objects.select_related("org_unit", "uploaded_by").get(pk=import_id)
+    if unit_import.status != UnitImport.Status.CHECKING:
+        return
+    try:
+        plan, _units = _plan(unit_import, unit_import.uploaded_by, phase="checking")
+        _store_plan(unit_import, plan, UnitImport.Status.READY)
+        unit_import.save()
+    except Exception as error:
+        _fail(unit_import, error, "检查文件时出错")
+        raise
+    finally:
+        clear_progress(progress_key(unit_import))
+
+
+def confirm_unit_import(unit_import: UnitImport, by) -> UnitImport:
+    """Start writing a checked import. Only a file without problems that changes something can
+    be confirmed, once; the writing happens in the background, in one transaction."""
+    from . import tasks
+
+    scope_of(by).require("org.manage", unit_import.org_unit)
+    with transaction.atomic():
+        unit_import = UnitImport.objects.select_for_update().get(pk=unit_import.pk)
+        if not unit_import.can_confirm:
+            raise ValidationError("这个文件现在不能导入：请先修正文件中的问题，或它已经导入过。")
+        unit_import.status = UnitImport.Status.IMPORTING
+        unit_import.confirmed_by = by
+        unit_import.processed_rows = 0
+        unit_import.error = ""
+        unit_import.save(update_fields=["status", "confirmed_by", "processed_rows", "error"])
+    report_progress(
+        progress_key(unit_import), processed=0, total=unit_import.total_rows, phase="rechecking"
+    )
+    tasks.apply_unit_import.enqueue(unit_import.pk)
+    return unit_import
+
+
+class _ChangedSincePreview(Exception):
+    def __init__(self, plan: ImportPlan):
+        super().__init__("the rows have problems now")
+        self.plan = plan
+
+
+def apply_unit_import(import_id: int) -> None:
+    """Background task body: check the rows again against the tree as it is now and write them,
+    all in one transaction. If any row has a problem now, nothing is written and the import
+    goes back to the preview with the problems."""
+    unit_import = UnitImport.objects.select_related("org_unit", "confirmed_by").get(pk=import_id)
+    if unit_import.status != UnitImport.Status.IMPORTING:
+        return
+    by = unit_import.confirmed_by
+    key = progress_key(unit_import)
+    try:
+        with transaction.atomic():
+            plan, units = _plan(unit_import, by, phase="rechecking")
+            if plan.problem_rows:
+                raise _ChangedSincePreview(plan)
+            created, updated = _write(plan, units, unit_import, key)
+            _store_plan(unit_import, plan, UnitImport.Status.DONE)
+            unit_import.finished_at = timezone.now()
+            unit_import.save()
+            if created or updated:
+                audit.record(
+                    by,
+                    "org.units_imported",
+                    unit_import,
+                    before={str(unit.pk): old for unit, old in updated},
+                    after={
+                        **{str(unit.pk): new for unit, new in created},
+                        **{str(unit.pk): new for unit, new in _after(updated)},
+                    },
+                    org_unit=unit_import.org_unit,
+                    filename=unit_import.filename,
+                    created=len(created),
+                    updated=len(updated),
+                    unchanged=unit_import.unchanged_count,
+                )
+    except _ChangedSincePreview as changed:
+        _store_plan(unit_import, changed.plan, UnitImport.Status.READY)
+        unit_import.error = "预览之后组织机构有了变化，部分行现在有问题，没有导入任何单位。请核对。"
+        unit_import.save()
+    except Exception as error:
+        _fail(unit_import, error, "导入失败，没有保存任何单位")
+        raise
+    finally:
+        clear_progress(key)
+
+
+def _after(updated):
+    for unit, old in updated:
+        yield unit, {name: getattr(unit, name) for name in old} | {"name": unit.name}
+
+
+def _plan(unit_import: UnitImport, by, *, phase: str) -> tuple[ImportPlan, dict[int, OrgUnit]]:
+    org_unit = OrgUnit.objects.get(pk=unit_import.org_unit_id)
+    if by is None or not scope_of(by).can("org.manage", org_unit):
+        raise PermissionDenied(f"您没有管理“{org_unit.name}”的权限。")
+    units = {
+        unit.pk: unit
+        for unit in OrgUnit.objects.filter(
+            Q(path__startswith=org_unit.path) | Q(pk__in=org_unit.ancestor_ids)
+        )
+    }
+    known = [
+        KnownUnit(
+            id=unit.pk,
+            name=unit.name,
+            parent_id=unit.parent_id,
+            kind=unit.kind,
+            code=unit.code,
+            credit_code=unit.credit_code,
+            address=unit.address,
+            contact_name=unit.contact_name,
+            contact_phone=unit.contact_phone,
+            manageable=unit.path.startswith(org_unit.path),
+        )
+        for unit in units.values()
+    ]
+    fields = list(_row_values({}))
+    rows = [(row["line"], {name: row.get(name, "") for name in fields}) for row in unit_import.rows]
+    total = len(rows)
+    key = progress_key(unit_import)
+    plan = plan_import(
+        rows,
+        known,
+        scope_name=org_unit.name,
+        progress=lambda done: report_progress(key, processed=done, total=total, phase=phase),
+    )
+    return plan, units
+
+
+def _store_plan(unit_import: UnitImport, plan: ImportPlan, status: str) -> None:
+    unit_import.rows = [row.as_json() for row in plan.rows]
+    unit_import.status = status
+    unit_import.total_rows = len(plan.rows)
+    unit_import.processed_rows = len(plan.rows)
+    unit_import.problem_rows = len(plan.problem_rows)
+    unit_import.created_count = plan.count("create")
+    unit_import.updated_count = plan.count("update")
+    unit_import.unchanged_count = plan.count("unchanged")
+
+
+def _fail(unit_import: UnitImport, error: Exception, what: str) -> None:
+    logger.exception("unit import %s failed", unit_import.pk)
+    reason = " ".join(getattr(error, "messages", None) or [str(error)])
+    UnitImport.objects.filter(pk=unit_import.pk).update(
+        status=UnitImport.Status.FAILED, error=f"{what}：{reason}", finished_at=timezone.now()
+    )
+
+
+_BATCH = 500
+
+
+def _write(plan: ImportPlan, units: dict[int, OrgUnit], unit_import: UnitImport, key: str):
+    """Update and create in bulk: one statement per batch, new units level by level so each
+    level's parents already have ids and paths. Returns (created, updated) for the audit."""
+    kinds = kind_choices()
+    total = len(plan.rows)
+    done = 0
+
+    updated: list[tuple[OrgUnit, dict]] = []
+    for row in plan.rows:
+        if row.action != "update":
+            continue
+        unit = units[row.unit_id]
+        updated.append((unit, {name: old for name, (old, _new) in row.changes.items()}))
+        for name, (_old, new) in row.changes.items():
+            setattr(unit, name, new)
+    for start in range(0, len(updated), _BATCH):
+        batch = [unit for unit, _old in updated[start : start + _BATCH]]
+        OrgUnit.objects.bulk_update(batch, UPDATABLE)
+        done += len(batch)
+        report_progress(key, processed=done, total=total, phase="saving")
+
+    new_rows = [row for row in plan.rows if row.action == "create"]
+    ids: dict[object, int] = {}
+    paths: dict[object, str] = {}
+
+    def depth(parent_key) -> int:
+        return 0 if parent_key[0] == "unit" else 1 + depth(parent_key[1])
+
+    def parent_of(row) -> tuple[int, str]:
+        parent_key = row.key[1]
+        if parent_key[0] == "unit":
+            parent = units[parent_key[1]]
+            return parent.pk, parent.path
+        return ids[parent_key], paths[parent_key]
+
+    created: list[tuple[OrgUnit, dict]] = []
+    levels: dict[int, list] = {}
+    for row in new_rows:
+        levels.setdefault(depth(row.key[1]), []).append(row)
+    for level in sorted(levels):
+        rows = levels[level]
+        for start in range(0, len(rows), _BATCH):
+            batch_rows = rows[start : start + _BATCH]
+            batch = []
+            for row in batch_rows:
+                values = row.values
+                parent_id, _path = parent_of(row)
+                batch.append(
+                    OrgUnit(
+                        parent_id=parent_id,
+                        name=values["name"],
+                        kind=kinds[values["kind"]],
+                        code=values["code"],
+                        credit_code=values["credit_code"],
+                        address=values["address"],
+                        contact_name=values["contact_name"],
+                        contact_phone=values["contact_phone"],
+                        pinyin=pinyin_key(values["name"]),
+                    )
+                )
+            OrgUnit.objects.bulk_create(batch)
+            for row, unit in zip(batch_rows, batch, strict=True):
+                _parent_id, parent_path = parent_of(row)
+                unit.path = f"{parent_path}{unit.pk}/"
+                ids[row.key], paths[row.key] = unit.pk, unit.path
+                row.unit_id = unit.pk
+                created.append((unit, audit.snapshot(unit, _AUDITED)))
+            OrgUnit.objects.bulk_update(batch, ["path"])
+            done += len(batch)
+            report_progress(key, processed=done, total=total, phase="saving")
+    return created, updated
+
+
+# Data shipped with the platform ------------------------------------------------------------------
 
 
 def load_shanghai() -> dict[str, OrgUnit]:
@@ -37,3 +464,45 @@ def load_shanghai() -> dict[str, OrgUnit]:
 def _rows(filename: str) -> list[dict[str, str]]:
     text = resources.files("qualitymonth.orgs").joinpath("data", filename).read_text("utf-8")
     return list(csv.DictReader(text.splitlines()))
+
+
+# Demo credit codes: real structure (9 1 = market regulation / enterprise, 310115 = Pudong) with
+# a "QM" organisation-code body no registry issues, so they cannot be mistaken for real ones.
+def _demo_code(serial: int) -> str:
+    return make_credit_code("91", "310115", f"QM{serial:06d}")
+
+
+_DEMO_PARKS = [
+    ("张江高科技园区", "上海市浦东新区张江高科技园区"),
+    ("金桥经济技术开发区", "上海市浦东新区金桥经济技术开发区"),
+    ("外高桥保税区", "上海市浦东新区外高桥保税区"),
+    ("陆家嘴金融贸易区", "上海市浦东新区陆家嘴金融贸易区"),
+]
+# (name, parent: a park or "" for the district itself, serial of the demo credit code)
+_DEMO_ENTERPRISES = [
+    ("上海振华重工（集团）股份有限公司", "", 101),
+    ("上海微电子装备（集团）股份有限公司", "张江高科技园区", 102),
+    ("上海华虹宏力半导体制造有限公司", "张江高科技园区", 103),
+    ("上汽通用汽车有限公司", "金桥经济技术开发区", 104),
+    ("上海外高桥造船有限公司", "外高桥保税区", 105),
+]
+_DEMO_SCHOOLS = ["上海市建平中学", "上海市进才中学", "华东师范大学第二附属中学"]
+
+
+def load_demo_units(pudong: OrgUnit) -> list[OrgUnit]:
+    """A handful of Pudong's parks, enterprises (with valid demo credit codes) and schools, and
+    the district metrology institute. Loading again changes nothing."""
+    with transaction.atomic():
+        parks = {
+            name: ensure_unit(name, OrgUnit.Kind.PARK, pudong, address=address)
+            for name, address in _DEMO_PARKS
+        }
+        units = list(parks.values())
+        for name, park, serial in _DEMO_ENTERPRISES:
+            parent = parks[park] if park else pudong
+            units.append(
+                ensure_unit(name, OrgUnit.Kind.ENTERPRISE, parent, credit_code=_demo_code(serial))
+            )
+        units += [ensure_unit(name, OrgUnit.Kind.SCHOOL, pudong) for name in _DEMO_SCHOOLS]
+        units.append(ensure_unit("浦东新区计量质量检测所", OrgUnit.Kind.INSTITUTE, pudong))
+    return units

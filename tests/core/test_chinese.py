@@ -2,7 +2,13 @@ import datetime
 
 import pytest
 
-from qualitymonth.core.chinese import chinese_date, chinese_numeral, chinese_period, numeral_value
+from qualitymonth.core.chinese import (
+    chinese_date,
+    chinese_numeral,
+    chinese_period,
+    numeral_value,
+    pinyin_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -46,3 +52,15 @@ def test_not_a_numeral():
     assert numeral_value("") is None
     assert numeral_value("十十") is None
     assert numeral_value("甲") is None
+
+
+def test_pinyin_order_of_streets_and_towns():
+    names = ["曹路镇", "北蔡镇", "白莲泾", "陆家嘴街道", "川沙新镇", "张江镇"]
+    assert sorted(names, key=pinyin_key) == [
+        "白莲泾",
+        "北蔡镇",
+        "曹路镇",
+        "川沙新镇",
+        "陆家嘴街道",
+        "张江镇",
+    ]

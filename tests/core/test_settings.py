@@ -7,6 +7,14 @@ import sys
 
 # Set by the browser tests' conftest for this process only; never part of a deployment.
 TEST_ONLY_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+# Variables the tests set themselves; the surrounding shell's values are left out.
+SETTINGS_UNDER_TEST = {
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "QUALITYMONTH_ENV",
+    "SESSION_IDLE_MINUTES",
+}
 
 PRINT_SETTINGS = """
 import json
@@ -20,7 +28,10 @@ if connection.vendor == "sqlite":
         mode = cursor.fetchone()[0]
 print(json.dumps({"debug": settings.DEBUG, "vendor": connection.vendor, "journal": mode,
                   "key": settings.SECRET_KEY, "lang": settings.LANGUAGE_CODE,
-                  "tz": settings.TIME_ZONE, "secure_cookie": settings.SESSION_COOKIE_SECURE}))
+                  "tz": settings.TIME_ZONE, "secure_cookie": settings.SESSION_COOKIE_SECURE,
+                  "session_age": settings.SESSION_COOKIE_AGE,
+                  "save_every_request": settings.SESSION_SAVE_EVERY_REQUEST,
+                  "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0)}))
 """
 
 
@@ -28,7 +39,7 @@ def run_settings(tmp_path, **env):
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "SECRET_KEY", "DEBUG", "QUALITYMONTH_ENV", *TEST_ONLY_ENV}
+        if key not in {*SETTINGS_UNDER_TEST, *TEST_ONLY_ENV}
     }
     environment.update(
         QUALITYMONTH_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="qualitymonth.settings"
@@ -65,10 +76,22 @@ def test_production_requires_a_secret_key(tmp_path):
     assert not (tmp_path / "secret_key").exists()
 
 
-def test_production_uses_secure_cookies(tmp_path):
+def test_production_uses_secure_cookies_and_hsts(tmp_path):
     result = run_settings(tmp_path, QUALITYMONTH_ENV="production", SECRET_KEY="x" * 60)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["secure_cookie"] is True
+    values = json.loads(result.stdout)
+    assert values["secure_cookie"] is True
+    assert values["hsts"] >= 31536000
+
+
+def test_sessions_expire_after_idle_minutes_without_a_write_per_request(tmp_path):
+    default = json.loads(run_settings(tmp_path).stdout)
+    assert default["session_age"] == 30 * 60
+    assert default["save_every_request"] is False
+    assert (
+        json.loads(run_settings(tmp_path, SESSION_IDLE_MINUTES="45").stdout)["session_age"]
+        == 45 * 60
+    )
 
 
 def test_check_deploy_is_clean_in_production(tmp_path):
@@ -87,3 +110,10 @@ def test_check_deploy_is_clean_in_production(tmp_path):
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_passwords_are_hashed_with_argon2():
+    # The project's own settings module: tests swap in a fast hasher for speed.
+    from qualitymonth import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

@@ -1,6 +1,7 @@
 from django import template
 
 from qualitymonth.core.chinese import chinese_date, chinese_period
+from qualitymonth.core.privacy import mask_phone
 
 register = template.Library()
 
@@ -16,3 +17,6 @@ def cn_period(start, end) -> str:
 def join_names(names) -> str:
     """Unit names as a notice lists them: 区市场监管局质量处、各街镇."""
     return "、".join(names or [])
+
+
+register.filter("masked_phone", mask_phone)

@@ -1,0 +1,12 @@
+import io
+
+from django.http import FileResponse
+
+from .xlsx import XLSX_CONTENT_TYPE
+
+
+def xlsx_response(content: bytes, filename: str) -> FileResponse:
+    """A workbook download with its Chinese file name kept (RFC 6266 filename*)."""
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )

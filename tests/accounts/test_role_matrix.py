@@ -1,0 +1,130 @@
+"""Every role against every back-office page and action: allowed, denied or not even found.
+
+Another unit's objects are reached by guessing their ids in the URL; the answer must never be
+the page. Codes: 200 page, 302 done (a POST) or sent to log in (anonymous), 403 denied,
+404 not found (the object is outside the person's scope altogether).
+"""
+
+import pytest
+from django.urls import reverse
+
+from qualitymonth.accounts.models import Role
+from qualitymonth.campaigns.services import publish_campaign
+from qualitymonth.orgs.models import OrgUnit
+from tests.conftest import make_person
+
+PEOPLE = [
+    "anonymous",
+    "public",
+    "admin",
+    "reviewer",
+    "reporter",
+    "other_reporter",
+    "service",
+    "city",
+    "huangpu_admin",
+]
+A, PUB, ADM, REV, REP, OREP, SVC, CITY, HP = PEOPLE
+
+# Expected status per person; anyone not named gets the "default".
+CAMPAIGN_ADMIN_ONLY = {"default": 403, A: 302, PUB: 404, HP: 404, ADM: 200}
+ANY_DISTRICT_ADMIN = {"default": 403, A: 302, ADM: 200, HP: 200}
+DONE_BY_ADMIN = {**CAMPAIGN_ADMIN_ONLY, ADM: 302}
+
+PAGES = {
+    "campaign overview": (
+        "campaigns:overview",
+        "campaign",
+        {"default": 200, A: 302, PUB: 404, HP: 404},
+    ),
+    "draft overview": ("campaigns:overview", "draft", {"default": 404, A: 302, ADM: 200}),
+    "campaign edit": ("campaigns:edit", "campaign", CAMPAIGN_ADMIN_ONLY),
+    "plan edit": ("campaigns:plan_edit", "campaign", CAMPAIGN_ADMIN_ONLY),
+    "item edit": ("campaigns:item_edit", "item", CAMPAIGN_ADMIN_ONLY),
+    "item assign": ("assignments:assign", "item", CAMPAIGN_ADMIN_ONLY),
+    "copy campaign": ("campaigns:copy", "campaign", CAMPAIGN_ADMIN_ONLY),
+    "notice import": ("notices:upload", None, ANY_DISTRICT_ADMIN),
+    "notice review": ("notices:review", "draft", {"default": 404, A: 302, ADM: 200}),
+    "people": ("accounts:people", None, ANY_DISTRICT_ADMIN),
+    "person (a Pudong reporter)": (
+        "accounts:person",
+        "reporter",
+        {**CAMPAIGN_ADMIN_ONLY, PUB: 403},
+    ),
+    "people import": ("accounts:people_import", None, ANY_DISTRICT_ADMIN),
+    "my tasks": ("assignments:my_tasks", None, {"default": 200, A: 302}),
+}
+
+ACTIONS = {
+    "publish the draft": ("campaigns:publish", "draft", {}, {"default": 404, A: 302, ADM: 302}),
+    "delete an item": ("campaigns:item_action", "item", {"action": "delete"}, DONE_BY_ADMIN),
+    "assign all streets": ("assignments:assign", "item", {"bulk": "streets"}, DONE_BY_ADMIN),
+    "reset a reporter's password": (
+        "accounts:person_action",
+        "reporter",
+        {"action": "reset_password"},
+        {**CAMPAIGN_ADMIN_ONLY, PUB: 403},
+    ),
+}
+
+
+@pytest.fixture
+def world(pudong, huangpu, lujiazui, city, seed_campaign, seed_notice_bytes, admin, reporter):
+    from qualitymonth.notices.reader import read_notice
+    from qualitymonth.notices.services import import_notice
+
+    zhoujiadu = OrgUnit.objects.create(name="周家渡街道", kind="subdistrict", parent=pudong)
+    people = {
+        A: None,
+        PUB: make_person("citizen"),
+        ADM: admin,
+        REV: make_person("reviewer", Role.REVIEWER, pudong),
+        REP: reporter,
+        OREP: make_person("zhoujiadu", Role.REPORTER, zhoujiadu),
+        SVC: make_person("service", Role.SERVICE_STAFF, pudong),
+        CITY: make_person("city", Role.CITY_VIEWER, city),
+        HP: make_person("huangpu_admin", Role.CAMPAIGN_ADMIN, huangpu),
+    }
+    campaign = publish_campaign(seed_campaign, admin)
+    draft = import_notice(
+        read_notice(seed_notice_bytes, "n.txt"), org_unit=pudong, by=admin
+    ).campaign
+    objects = {
+        "campaign": {"pk": campaign.pk},
+        "draft": {"pk": draft.pk},
+        "item": {"pk": campaign.pk, "item_pk": campaign.items.get(number=2).pk},
+        "reporter": {"pk": reporter.pk},
+        None: {},
+    }
+    return people, objects
+
+
+def _client(client, person):
+    if person is not None:
+        client.force_login(person)
+    return client
+
+
+def _expected(table: dict, who: str) -> int:
+    return table.get(who, table["default"])
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_pages(client, world, who):
+    people, objects = world
+    client = _client(client, people[who])
+    outcomes = {}
+    for page, (name, target, table) in PAGES.items():
+        status = client.get(reverse(name, kwargs=objects[target])).status_code
+        outcomes[page] = (status, _expected(table, who))
+    wrong = {page: got for page, got in outcomes.items() if got[0] != got[1]}
+    assert not wrong, f"{who}: (got, expected) {wrong}"
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_actions(client, world, who, action):
+    people, objects = world
+    name, target, data, table = ACTIONS[action]
+    response = _client(client, people[who]).post(reverse(name, kwargs=objects[target]), data)
+    assert response.status_code == _expected(table, who)
