@@ -53,6 +53,12 @@ PAGES = {
     ),
     "people import": ("accounts:people_import", None, ANY_DISTRICT_ADMIN),
     "my tasks": ("assignments:my_tasks", None, {"default": 200, A: 302}),
+    "inbox": ("core:inbox", None, {"default": 200, A: 302}),
+    "org tree": ("orgs:tree", None, ANY_DISTRICT_ADMIN),
+    "another street's page": ("orgs:unit", "zhoujiadu", {**ANY_DISTRICT_ADMIN, HP: 404}),
+    "units export": ("orgs:export", None, ANY_DISTRICT_ADMIN),
+    "audit log": ("audit:list", None, ANY_DISTRICT_ADMIN),
+    "audit export": ("audit:export", None, ANY_DISTRICT_ADMIN),
 }
 
 ACTIONS = {
@@ -94,6 +100,7 @@ def world(pudong, huangpu, lujiazui, city, seed_campaign, seed_notice_bytes, adm
         "draft": {"pk": draft.pk},
         "item": {"pk": campaign.pk, "item_pk": campaign.items.get(number=2).pk},
         "reporter": {"pk": reporter.pk},
+        "zhoujiadu": {"pk": zhoujiadu.pk},
         None: {},
     }
     return people, objects
