@@ -2,7 +2,23 @@
 
 import datetime
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, load_phrases_dict
+
+# pypinyin guesses characters with several readings from its phrase dictionary; Shanghai place
+# names it reads wrongly are given here, so 长宁 sorts under c and 闵行 under m.
+load_phrases_dict(
+    {
+        "长宁": [["cháng"], ["níng"]],
+        "闵行": [["mǐn"], ["háng"]],
+        "高行": [["gāo"], ["háng"]],
+        "长兴": [["cháng"], ["xīng"]],
+        "长征": [["cháng"], ["zhēng"]],
+        "长江": [["cháng"], ["jiāng"]],
+        "重固": [["chóng"], ["gù"]],
+        "莘庄": [["xīn"], ["zhuāng"]],
+        "泗泾": [["sì"], ["jīng"]],
+    }
+)
 
 _DIGITS = "〇一二三四五六七八九"
 
@@ -65,4 +81,4 @@ def chinese_period(start: datetime.date | None, end: datetime.date | None) -> st
 def pinyin_key(text: str) -> str:
     """A sort key that orders Chinese names as people expect: by pinyin, syllable by syllable
     (白莲泾 < 北蔡 < 曹路). Letters and digits keep their place."""
-    return " ".join(lazy_pinyin(text or "", style=Style.NORMAL, errors="default")).lower()
+    return " ".join(lazy_pinyin(text or "", style=Style.NORMAL)).lower()[:255]

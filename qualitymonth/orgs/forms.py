@@ -36,6 +36,8 @@ class OrgUnitForm(forms.ModelForm):
             "contact_phone",
         ]
         widgets = {"contact_phone": forms.TextInput(attrs={"inputmode": "tel"})}
+        # The words of the import workbook's headers.
+        labels = {"name": _("单位名称"), "kind": _("单位类型"), "code": _("单位代码")}
         help_texts = {
             "contact_phone": _("手机号或固定电话，如 13812345678、021-68824341"),
             "code": _("本单位在系统外使用的编号，可不填"),

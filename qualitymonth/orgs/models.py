@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .sorting import pinyin_key
+from qualitymonth.core.chinese import pinyin_key
 
 
 class OrgUnit(models.Model):
@@ -123,6 +123,7 @@ class UnitImport(models.Model):
     file = models.FileField(_("文件"), upload_to="orgs/imports/%Y/%m/")
     filename = models.CharField(_("文件名"), max_length=255)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     status = models.CharField(
         _("状态"), max_length=20, choices=Status.choices, default=Status.CHECKING

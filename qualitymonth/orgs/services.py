@@ -4,6 +4,7 @@ one transaction and writes the audit entry; views, tasks and the demo loader onl
 from __future__ import annotations
 
 import csv
+import datetime
 import logging
 from importlib import resources
 from typing import Any
@@ -16,13 +17,13 @@ from django.utils import timezone
 
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.core import audit
+from qualitymonth.core.chinese import pinyin_key
 from qualitymonth.core.tasks import clear_progress, report_progress
 from qualitymonth.core.xlsx import MAX_XLSX_BYTES, XlsxError, read_table
 
 from .importing import HEADERS, UPDATABLE, ImportPlan, KnownUnit, kind_choices, plan_import
 from .importing import row_values as _row_values
 from .models import OrgUnit, UnitImport
-from .sorting import pinyin_key
 from .validators import (
     check_credit_code,
     check_phone,
@@ -247,7 +248,9 @@ def confirm_unit_import(unit_import: UnitImport, by) -> UnitImport:
         unit_import.confirmed_by = by
         unit_import.processed_rows = 0
         unit_import.error = ""
-        unit_import.save(update_fields=["status", "confirmed_by", "processed_rows", "error"])
+        unit_import.save(
+            update_fields=["status", "confirmed_by", "processed_rows", "error", "updated_at"]
+        )
     report_progress(
         progress_key(unit_import), processed=0, total=unit_import.total_rows, phase="rechecking"
     )
@@ -304,6 +307,24 @@ def apply_unit_import(import_id: int) -> None:
         raise
     finally:
         clear_progress(key)
+
+
+# Checking or importing even 20,000 rows takes well under a minute; an import still "running"
+# after this long was cut off (the server restarted) and, being one transaction, saved nothing.
+STALE_AFTER = datetime.timedelta(minutes=30)
+
+
+def give_up_if_stale(unit_import: UnitImport) -> UnitImport:
+    """Mark an import whose background work was cut off as failed, so its page stops waiting."""
+    if unit_import.is_running and unit_import.updated_at < timezone.now() - STALE_AFTER:
+        UnitImport.objects.filter(pk=unit_import.pk, status=unit_import.status).update(
+            status=UnitImport.Status.FAILED,
+            error="处理被中断（可能是服务器重启），没有保存任何单位。请重新上传文件。",
+            finished_at=timezone.now(),
+        )
+        clear_progress(progress_key(unit_import))
+        unit_import.refresh_from_db()
+    return unit_import
 
 
 def _after(updated):

@@ -53,7 +53,7 @@ def get_import(request, pk: int) -> UnitImport:
     unit_import = get_object_or_404(UnitImport.objects.select_related("org_unit"), pk=pk)
     if not scope_of(request.user).can("org.manage", unit_import.org_unit):
         raise Http404
-    return unit_import
+    return services.give_up_if_stale(unit_import)
 
 
 @login_required
@@ -90,7 +90,9 @@ def unit_detail(request, pk: int):
 def unit_new(request):
     units = _managed(request)
     parent_id = request.GET.get("parent", "")
-    initial = {"parent": parent_id} if parent_id.isdigit() else {}
+    if not parent_id.isdigit():
+        parent_id = managed_roots(request.user).values_list("pk", flat=True).first()
+    initial = {"parent": parent_id}
     form = OrgUnitForm(request.POST or None, initial=initial, units=units)
     if request.method == "POST" and form.is_valid():
         fields = {

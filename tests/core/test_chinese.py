@@ -64,3 +64,9 @@ def test_pinyin_order_of_streets_and_towns():
         "陆家嘴街道",
         "张江镇",
     ]
+
+
+def test_shanghai_place_names_read_as_locals_read_them():
+    assert pinyin_key("长宁区").startswith("chang ning")
+    assert pinyin_key("闵行区").startswith("min hang")
+    assert sorted(["徐汇区", "闵行区", "长宁区"], key=pinyin_key) == ["长宁区", "闵行区", "徐汇区"]

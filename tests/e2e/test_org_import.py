@@ -1,6 +1,7 @@
 """The campaign admin brings the district's parks and enterprises in from Excel."""
 
 import pytest
+from django.db import connections
 from django.db.backends.signals import connection_created
 from openpyxl import Workbook
 from playwright.sync_api import expect
@@ -44,16 +45,19 @@ def units_file(path, bad_code: bool):
 
 
 @pytest.fixture
-def readers_do_not_wait_for_the_import():
+def readers_do_not_wait_for_the_import(live_server):
     """The test database is SQLite in memory with a shared cache, where a connection cannot
     read a table another connection is writing; the real database (WAL) lets readers read.
-    Give the live server's connections that behaviour, so pages load while an import writes."""
+    Give the live server's connections that behaviour, so pages load while an import writes:
+    the connection it shares with the tests, if any, and those its threads open."""
 
-    def read_uncommitted(sender, connection, **kwargs):
+    def read_uncommitted(sender=None, connection=None, **kwargs):
         if connection.vendor == "sqlite" and connection.is_in_memory_db():
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA read_uncommitted = 1")
 
+    for shared in [*live_server.thread.connections_override.values(), *connections.all()]:
+        read_uncommitted(connection=shared)
     connection_created.connect(read_uncommitted)
     yield
     connection_created.disconnect(read_uncommitted)

@@ -1,6 +1,7 @@
 """Units from .xlsx: upload, preview with each row's problems, confirm, one transaction."""
 
 import io
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -290,9 +291,8 @@ def test_the_progress_endpoint_polls_while_running_and_refreshes_when_done(logge
 def test_the_template_downloads_with_headers_dropdown_example_and_notes(logged_in):
     response = logged_in.get(reverse("orgs:import_template"))
     assert response.status_code == 200
-    assert "单位导入模板.xlsx" in response.headers["Content-Disposition"] or (
-        "filename*" in response.headers["Content-Disposition"]
-    )
+    disposition = response.headers["Content-Disposition"]
+    assert "attachment" in disposition and quote("单位导入模板.xlsx") in disposition
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["单位", "说明"]
     sheet = workbook["单位"]
@@ -342,3 +342,24 @@ def test_an_export_reimports_as_unchanged(logged_in, admin, pudong, zhangjiang, 
     assert unit_import.unchanged_count == OrgUnit.objects.exclude(name="上海市").count()
     assert (unit_import.created_count, unit_import.updated_count) == (0, 0)
     assert snapshot() == before
+
+
+def test_an_import_cut_off_by_a_restart_stops_waiting(logged_in):
+    import datetime
+
+    from django.utils import timezone
+
+    upload(logged_in)
+    unit_import = latest()
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    UnitImport.objects.filter(pk=unit_import.pk).update(
+        status=UnitImport.Status.IMPORTING, updated_at=long_ago
+    )
+    response = logged_in.get(
+        reverse("orgs:import_progress", args=[unit_import.pk]), headers={"HX-Request": "true"}
+    )
+    assert response.headers["HX-Refresh"] == "true"
+    page = logged_in.get(reverse("orgs:import_detail", args=[unit_import.pk])).content.decode()
+    assert "处理被中断" in page and "上传并检查" in page
+    unit_import.refresh_from_db()
+    assert unit_import.status == UnitImport.Status.FAILED

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def fill_pinyin(apps, schema_editor):
-    from qualitymonth.orgs.sorting import pinyin_key
+    from qualitymonth.core.chinese import pinyin_key
 
     OrgUnit = apps.get_model("orgs", "OrgUnit")
     units = list(OrgUnit.objects.only("pk", "name"))
