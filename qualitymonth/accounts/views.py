@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qualitymonth.core.downloads import xlsx_response
+from qualitymonth.core.feedback import show_errors
 from qualitymonth.core.xlsx import XlsxError, read_table
 
 from . import people_import, services
@@ -40,15 +41,6 @@ def _person(request, pk: int):
     if not services.can_manage(request.user, person):
         raise PermissionDenied(_("此人在您管理范围以外的单位也有角色，请由上级管理员管理。"))
     return person
-
-
-def _show_errors(request, error: ValidationError, form=None) -> None:
-    if form is not None and hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            messages.error(request, message)
 
 
 @login_required
@@ -84,7 +76,7 @@ def person_new(request):
                 duties=role_form.cleaned_data["duties"],
             )
         except ValidationError as error:
-            _show_errors(request, error, form)
+            show_errors(request, error, form)
         else:
             return render(
                 request,
@@ -106,7 +98,7 @@ def person_detail(request, pk: int):
         try:
             services.update_person(person, request.user, **changes)
         except ValidationError as error:
-            _show_errors(request, error, form)
+            show_errors(request, error, form)
         else:
             messages.success(request, _("已保存。"))
             return redirect("accounts:person", pk=person.pk)
@@ -151,7 +143,7 @@ def person_action(request, pk: int):
             services.remove_membership(membership, request.user)
             messages.success(request, _("已移除角色。"))
     except ValidationError as error:
-        _show_errors(request, error)
+        show_errors(request, error)
     return redirect("accounts:person", pk=person.pk)
 
 
@@ -179,7 +171,7 @@ def people_import_view(request):
             try:
                 created = people_import.apply_rows(rows, request.user)
             except ValidationError as error:
-                _show_errors(request, error)
+                show_errors(request, error)
             else:
                 default_storage.delete(name)
                 request.session.pop(IMPORT_SESSION_KEY, None)

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from qualitymonth.campaigns.views import get_admin_campaign
+from qualitymonth.core.feedback import show_errors
 from qualitymonth.orgs.models import OrgUnit
 
 from . import services
@@ -50,7 +51,7 @@ def assign(request, pk: int, item_pk: int):
                 participants=form.cleaned_data["participants"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_errors(request, error)
         else:
             messages.success(
                 request,

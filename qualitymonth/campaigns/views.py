@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qualitymonth.accounts.scope import scope_of
+from qualitymonth.core.feedback import show_errors
 
 from . import services
 from .forms import (
@@ -214,7 +215,7 @@ def category_action(request, pk: int, category_pk: int):
         elif action == "delete":
             services.delete_category(category, request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     return _plan_at(campaign, f"category-{category.pk}")
 
 
@@ -248,7 +249,7 @@ def item_edit(request, pk: int, item_pk: int):
             if indicators.has_changed():
                 services.set_indicators(item, request.user, filled_rows(indicators))
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_errors(request, error)
         else:
             messages.success(request, _("事项已保存。"))
             return redirect("campaigns:item_detail", pk=campaign.pk, item_pk=item.pk)
@@ -266,8 +267,7 @@ def publish(request, pk: int):
     try:
         services.publish_campaign(campaign, request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        show_errors(request, error)
     else:
         messages.success(request, _("活动已发布，各单位现在可以看到它。"))
     return redirect("campaigns:overview", pk=campaign.pk)
@@ -280,7 +280,7 @@ def delete_draft(request, pk: int):
     try:
         services.delete_draft_campaign(campaign, request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
         return redirect("campaigns:overview", pk=campaign.pk)
     request.session.pop(SESSION_KEY, None)
     messages.success(request, _("草稿已删除。"))

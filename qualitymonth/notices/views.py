@@ -11,6 +11,7 @@ from qualitymonth.campaigns.forms import CategoryForm, ItemForm
 from qualitymonth.campaigns.models import Campaign
 from qualitymonth.campaigns.queries import campaign_plan
 from qualitymonth.campaigns.views import get_admin_campaign
+from qualitymonth.core.feedback import show_errors
 
 from . import services
 from .forms import NoticeReviewForm, NoticeUploadForm
@@ -76,8 +77,7 @@ def review(request, pk: int):
             )
         except ValidationError as error:
             messages.warning(request, _("修改已保存，但还不能发布："))
-            for message in error.messages:
-                messages.error(request, message)
+            show_errors(request, error)
             return redirect("notices:review", pk=campaign.pk)
         if "publish" in request.POST:
             messages.success(request, _("活动已发布。"))

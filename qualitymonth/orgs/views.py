@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.core.downloads import xlsx_response
+from qualitymonth.core.feedback import show_errors
 from qualitymonth.core.privacy import mask_phone
 from qualitymonth.core.tasks import read_progress
 
@@ -258,5 +259,5 @@ def import_confirm(request, pk: int):
     try:
         services.confirm_unit_import(unit_import, request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_errors(request, error)
     return redirect("orgs:import_detail", pk=unit_import.pk)
