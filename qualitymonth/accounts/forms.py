@@ -29,6 +29,11 @@ class RoleFields(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    covers_sub_units = forms.BooleanField(
+        label=_("填报员也为下级单位填报"),
+        required=False,
+        help_text=_("只对单位填报员有效；其他角色总是包括下级单位。"),
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)

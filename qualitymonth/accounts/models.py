@@ -54,7 +54,8 @@ class Duty(models.TextChoices):
 
 
 class Membership(models.Model):
-    """A person's role in one org unit; the role reaches the unit's sub-units too.
+    """A person's role in one org unit, reaching its sub-units too unless ``covers_sub_units``
+    is off (a street's reporter reports for the street only, unless given its sub-units).
 
     A person may hold roles in several units (a street's reporter who also reviews for a park).
     """
@@ -65,6 +66,11 @@ class Membership(models.Model):
     )
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     duties = models.JSONField(_("职责"), default=list, blank=True)
+    covers_sub_units = models.BooleanField(
+        _("含下级单位"),
+        default=True,
+        help_text=_("例如街道的填报员也为街道下属单位填报。"),
+    )
 
     class Meta:
         verbose_name = _("角色分配")
@@ -77,6 +83,17 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.org_unit} · {self.get_role_display()}"
+
+    def reaches(self, unit) -> bool:
+        if self.covers_sub_units:
+            return unit.path.startswith(self.org_unit.path)
+        return unit.pk == self.org_unit_id
+
+    def reach(self) -> models.Q:
+        """The org units this role reaches, as a filter on OrgUnit."""
+        if self.covers_sub_units:
+            return models.Q(path__startswith=self.org_unit.path)
+        return models.Q(pk=self.org_unit_id)
 
     def get_duties_display(self) -> str:
         labels = dict(Duty.choices)

@@ -19,7 +19,7 @@ from .models import Duty, Membership, Role, User
 from .scope import scope_of
 from .services import can_manage, temporary_password
 
-HEADERS = ["用户名", "姓名", "手机号", "电子邮箱", "单位", "角色", "职责"]
+HEADERS = ["用户名", "姓名", "手机号", "电子邮箱", "单位", "角色", "职责", "含下级单位"]
 REQUIRED = ["用户名", "姓名", "单位", "角色"]
 _USERNAME_RE = re.compile(r"^[\w.@+-]{2,150}$")
 _ROLE_BY_LABEL = {str(label): value for value, label in Role.choices}
@@ -36,6 +36,7 @@ class PersonRow:
     unit_name: str
     role_label: str
     duty_labels: str
+    sub_units_label: str = ""
     unit: OrgUnit | None = None
     role: str = ""
     duties: list[str] = field(default_factory=list)
@@ -56,14 +57,16 @@ def template_workbook() -> bytes:
                 "陆家嘴街道",
                 "单位填报员",
                 "",
+                "否",
             ]
         ],
         title="人员",
-        widths=[16, 12, 16, 26, 24, 14, 24],
+        widths=[16, 12, 16, 26, 24, 14, 24, 12],
         notes=[
             "每行一人一个角色；同一人在几个单位任职，写几行（用户名相同）。",
             f"角色：{'、'.join(_ROLE_BY_LABEL)}。",
             f"职责（仅业务人员）：{'、'.join(_DUTY_BY_LABEL)}，多个用顿号分隔。",
+            "含下级单位（仅单位填报员）：填“是”则也为下级单位填报，不填或“否”只为本单位填报。",
             "单位写单位名称或单位代码，须在您管理的范围内。",
             "新账号的初始密码在导入完成时显示一次，首次登录后须修改。",
         ],
@@ -96,6 +99,7 @@ def check_rows(rows: list[Row], by) -> list[PersonRow]:
             v.get("单位", ""),
             v.get("角色", ""),
             v.get("职责", ""),
+            v.get("含下级单位", ""),
         )
         _check_row(person, by_name, existing, by)
         key = (person.username.lower(), person.unit.pk if person.unit else None, person.role)
@@ -150,6 +154,8 @@ def _check_row(person: PersonRow, by_name, existing, by) -> None:
     if unknown:
         problems.append(f"职责“{'、'.join(unknown)}”不正确，应为：{'、'.join(_DUTY_BY_LABEL)}。")
     person.duties = [_DUTY_BY_LABEL[label] for label in labels if label in _DUTY_BY_LABEL]
+    if person.sub_units_label not in {"", "是", "否"}:
+        problems.append("“含下级单位”应填“是”或“否”。")
     person.existing = existing.get(person.username.lower())
     if person.existing is not None and not can_manage(by, person.existing):
         problems.append(f"用户名“{person.username}”已被其他单位的人员使用。")
@@ -183,7 +189,10 @@ def apply_rows(rows: list[PersonRow], by) -> list[tuple[User, str]]:
                 user=person,
                 org_unit=row.unit,
                 role=row.role,
-                defaults={"duties": row.duties if row.role == Role.SERVICE_STAFF else []},
+                defaults={
+                    "duties": row.duties if row.role == Role.SERVICE_STAFF else [],
+                    "covers_sub_units": row.role != Role.REPORTER or row.sub_units_label == "是",
+                },
             )
             audit.record(
                 by,

@@ -63,15 +63,18 @@ class Scope:
         main = min(self.memberships, key=lambda m: Role.values.index(m.role))
         return f"{main.get_role_display()} · {main.org_unit.short_name or main.org_unit.name}"
 
-    def _units_for(self, action: str) -> list[OrgUnit]:
+    def _memberships_for(self, action: str) -> list[Membership]:
         roles = ACTION_ROLES[action]
-        return [m.org_unit for m in self.memberships if m.role in roles]
+        return [m for m in self.memberships if m.role in roles]
+
+    def _units_for(self, action: str) -> list[OrgUnit]:
+        return [m.org_unit for m in self._memberships_for(action)]
 
     def can(self, action: str, org_unit: OrgUnit) -> bool:
         """May the user take ``action`` on something owned by ``org_unit``?"""
         if self.is_superuser:
             return True
-        return any(org_unit.path.startswith(unit.path) for unit in self._units_for(action))
+        return any(m.reaches(org_unit) for m in self._memberships_for(action))
 
     def require(self, action: str, org_unit: OrgUnit) -> None:
         if not self.can(action, org_unit):
@@ -82,8 +85,8 @@ class Scope:
         if self.is_superuser:
             return OrgUnit.objects.all()
         condition = Q(pk__in=[])
-        for unit in self._units_for(action):
-            condition |= Q(path__startswith=unit.path)
+        for membership in self._memberships_for(action):
+            condition |= membership.reach()
         return OrgUnit.objects.filter(condition)
 
     def campaign_org_filter(self) -> Q:
@@ -95,9 +98,9 @@ class Scope:
             return Q()
         ancestor_ids: set[int] = set()
         below = Q(pk__in=[])
-        for unit in self._units_for("campaign.view"):
-            ancestor_ids.update(unit.ancestor_ids)
-            below |= Q(path__startswith=unit.path)
+        for membership in self._memberships_for("campaign.view"):
+            ancestor_ids.update(membership.org_unit.ancestor_ids)
+            below |= membership.reach()
         return Q(pk__in=ancestor_ids) | below
 
 

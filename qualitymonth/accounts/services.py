@@ -76,6 +76,7 @@ def create_person(
     phone: str = "",
     email: str = "",
     duties: Iterable[str] = (),
+    covers_sub_units: bool = False,
 ) -> tuple[User, str]:
     """Create a person with one role and a temporary password to change at first log-in.
 
@@ -94,7 +95,11 @@ def create_person(
             must_change_password=True,
         )
         Membership.objects.create(
-            user=person, org_unit=org_unit, role=role, duties=_duties(role, duties)
+            user=person,
+            org_unit=org_unit,
+            role=role,
+            duties=_duties(role, duties),
+            covers_sub_units=_covers(role, covers_sub_units),
         )
         audit.record(
             by,
@@ -113,6 +118,11 @@ def _duties(role: str, duties: Iterable[str]) -> list[str]:
     if unknown:
         raise ValidationError(f"未知的职责：{'、'.join(unknown)}")
     return duties if role == Role.SERVICE_STAFF else []
+
+
+def _covers(role: str, covers_sub_units: bool) -> bool:
+    """Only a reporter's role may stop at its own unit; every other role reaches below."""
+    return covers_sub_units if role == Role.REPORTER else True
 
 
 def update_person(person: User, by, **changes) -> User:
@@ -144,7 +154,13 @@ def _home(person: User) -> OrgUnit | None:
 
 
 def add_membership(
-    person: User, by, *, org_unit: OrgUnit, role: str, duties: Iterable[str] = ()
+    person: User,
+    by,
+    *,
+    org_unit: OrgUnit,
+    role: str,
+    duties: Iterable[str] = (),
+    covers_sub_units: bool = False,
 ) -> Membership:
     """Give a person a role in one more unit (people often serve two)."""
     require_manage(by, person)
@@ -154,7 +170,10 @@ def add_membership(
             user=person,
             org_unit=org_unit,
             role=role,
-            defaults={"duties": _duties(role, duties)},
+            defaults={
+                "duties": _duties(role, duties),
+                "covers_sub_units": _covers(role, covers_sub_units),
+            },
         )
         if not created and membership.duties != _duties(role, duties):
             before = {"duties": membership.duties}

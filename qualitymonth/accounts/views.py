@@ -74,6 +74,7 @@ def person_new(request):
                 org_unit=role_form.cleaned_data["org_unit"],
                 role=role_form.cleaned_data["role"],
                 duties=role_form.cleaned_data["duties"],
+                covers_sub_units=role_form.cleaned_data["covers_sub_units"],
             )
         except ValidationError as error:
             show_errors(request, error, form)

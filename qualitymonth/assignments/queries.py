@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from qualitymonth.accounts.models import Role
 from qualitymonth.accounts.scope import scope_of
@@ -39,14 +39,14 @@ class CampaignTasks:
 def my_tasks(user) -> list[CampaignTasks]:
     """The items assigned to the units the user reports for (and their sub-units), per
     published campaign, newest campaign first."""
-    units = [m.org_unit for m in scope_of(user).memberships if m.role == Role.REPORTER]
-    if not units:
+    scope = scope_of(user)
+    if Role.REPORTER not in scope.roles:
         return []
-    below = Q(pk__in=[])
-    for unit in units:
-        below |= Q(org_unit__path__startswith=unit.path)
     assignments = (
-        Assignment.objects.filter(below, item__campaign__status=Campaign.Status.PUBLISHED)
+        Assignment.objects.filter(
+            org_unit__in=scope.units("unit.report"),
+            item__campaign__status=Campaign.Status.PUBLISHED,
+        )
         .select_related("item__category", "item__campaign__org_unit", "org_unit")
         .prefetch_related("item__campaign__deadlines")
         .order_by(

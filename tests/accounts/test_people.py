@@ -224,5 +224,6 @@ def test_people_template_downloads(client, admin):
         "单位",
         "角色",
         "职责",
+        "含下级单位",
     ]
     assert "说明" in book.sheetnames

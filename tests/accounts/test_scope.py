@@ -57,3 +57,31 @@ def test_admin_scope_reaches_sub_units_only(pudong, lujiazui, huangpu, city, adm
 def test_reporter_cannot_administer(reporter, lujiazui):
     assert not scope_of(reporter).can("campaign.admin", lujiazui)
     assert scope_of(reporter).role_label() == "单位填报员 · 陆家嘴街道"
+
+
+def test_a_reporter_reaches_sub_units_only_when_given(lujiazui, admin):
+    from qualitymonth.accounts.services import create_person
+    from qualitymonth.orgs.models import OrgUnit
+
+    community = OrgUnit.objects.create(name="梅园社区", kind="other", parent=lujiazui)
+    own, _ = create_person(
+        admin, username="own", full_name="本级", org_unit=lujiazui, role="reporter"
+    )
+    wide, _ = create_person(
+        admin,
+        username="wide",
+        full_name="含下级",
+        org_unit=lujiazui,
+        role="reporter",
+        covers_sub_units=True,
+    )
+    assert scope_of(own).can("unit.report", lujiazui)
+    assert not scope_of(own).can("unit.report", community)
+    assert scope_of(wide).can("unit.report", community)
+    assert set(scope_of(own).units("unit.report")) == {lujiazui}
+    assert set(scope_of(wide).units("unit.report")) == {lujiazui, community}
+    # Other roles always reach below, whatever the form said.
+    reviewer, _ = create_person(
+        admin, username="rv", full_name="审核", org_unit=lujiazui, role="reviewer"
+    )
+    assert reviewer.memberships.get().covers_sub_units
