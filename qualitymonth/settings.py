@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "qualitymonth.campaigns",
     "qualitymonth.notices",
     "qualitymonth.assignments",
+    "qualitymonth.events",
     "qualitymonth.demo",
 ]
 

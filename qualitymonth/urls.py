@@ -12,5 +12,6 @@ urlpatterns = [
     path("inbox/", include("qualitymonth.core.urls")),
     path("audit/", include("qualitymonth.audit.urls")),
     path("", include("qualitymonth.assignments.urls")),
+    path("", include("qualitymonth.events.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -20,3 +20,9 @@ def join_names(names) -> str:
 
 
 register.filter("masked_phone", mask_phone)
+
+
+@register.filter
+def cn_weekday(value) -> str:
+    """2024-09-02 → 周一."""
+    return "周" + "一二三四五六日"[value.weekday()] if value else ""
