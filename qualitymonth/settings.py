@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "qualitymonth.notices",
     "qualitymonth.assignments",
     "qualitymonth.events",
+    "qualitymonth.reports",
     "qualitymonth.demo",
 ]
 

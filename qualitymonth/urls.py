@@ -13,5 +13,6 @@ urlpatterns = [
     path("audit/", include("qualitymonth.audit.urls")),
     path("", include("qualitymonth.assignments.urls")),
     path("", include("qualitymonth.events.urls")),
+    path("reports/", include("qualitymonth.reports.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -11,5 +11,6 @@ def user_roles(request):
     return {
         "user_role_label": scope.role_label(),
         "user_is_reporter": Role.REPORTER in scope.roles,
+        "user_is_reviewer": bool({Role.REVIEWER, Role.CAMPAIGN_ADMIN} & set(scope.roles)),
         "user_can_manage_people": scope.is_superuser or Role.CAMPAIGN_ADMIN in scope.roles,
     }

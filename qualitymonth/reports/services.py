@@ -1,0 +1,439 @@
+"""Every change to a report: drafting, photos and attachments, submitting, review.
+
+Each function checks the person may make it, saves in one transaction, writes the audit entry
+and tells the people concerned through the notification service. Nothing else sets a report's
+status.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from qualitymonth.accounts.models import Membership, Role
+from qualitymonth.accounts.scope import scope_of
+from qualitymonth.assignments.models import Assignment
+from qualitymonth.campaigns.models import Campaign, Deadline, Item
+from qualitymonth.core import audit, photos
+from qualitymonth.core.notifications import notify
+from qualitymonth.events.models import Event
+from qualitymonth.orgs.models import OrgUnit
+
+from .evidence import attachment_problem, parse_figure
+from .models import Attachment, Link, Photo, Report, ReportValue, ReportVersion
+
+Status = Report.Status
+
+
+# Who may do what ---------------------------------------------------------------------------
+
+
+def may_write(by, report: Report) -> bool:
+    return scope_of(by).can("unit.report", report.org_unit)
+
+
+def may_review(by, report: Report) -> bool:
+    return scope_of(by).can("report.review", report.org_unit)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _require_editable(by, report: Report) -> None:
+    _require(may_write(by, report), "您没有权限填写这份报送。")
+    if not report.is_editable:
+        raise ValidationError("这份报送已提交或已采用，不能再修改。")
+
+
+def _audit(by, action: str, report: Report, **entry) -> None:
+    audit.record(by, action, report, org_unit=report.org_unit, **entry)
+
+
+# Drafting ----------------------------------------------------------------------------------
+
+
+def start_report(
+    by, *, item: Item, org_unit: OrgUnit, event: Event | None = None, client_token=None
+) -> Report:
+    """A draft report of an event or of item work; the same ``client_token`` sent again (a
+    retried request) returns the report it made the first time."""
+    if client_token is not None:
+        existing = Report.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            _require(existing.author_id == by.pk, "您没有权限填写这份报送。")
+            return existing
+    _require(scope_of(by).can("unit.report", org_unit), "您没有权限为这个单位报送。")
+    if item.campaign.status != Campaign.Status.PUBLISHED:
+        raise ValidationError("活动尚未发布，不能报送。")
+    if not Assignment.objects.filter(item=item, org_unit=org_unit).exists():
+        raise ValidationError("贵单位没有承担这个事项，不能为它报送。")
+    if event is not None and (event.item_id != item.pk or event.org_unit_id != org_unit.pk):
+        raise ValidationError("这场活动不属于这个事项或单位。")
+    fields = {
+        "item": item,
+        "org_unit": org_unit,
+        "event": event,
+        "author": by,
+        "title": event.title if event else item.title,
+    }
+    if client_token is not None:
+        fields["client_token"] = client_token
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(**fields)
+            _audit(by, "report.started", report)
+    except IntegrityError:  # two retries racing: the other one won
+        return Report.objects.get(client_token=client_token)
+    return report
+
+
+def save_draft(
+    report: Report,
+    by,
+    *,
+    title: str | None = None,
+    content: str | None = None,
+    effect: str | None = None,
+    figures: dict[int, str] | None = None,
+    links: list[tuple[str, str]] | None = None,
+) -> dict[int, str]:
+    """Save what the reporter typed so far (autosave as they type). Figures that are not
+    valid are kept out and returned as problems by indicator id; the rest is saved."""
+    _require_editable(by, report)
+    problems: dict[int, str] = {}
+    with transaction.atomic():
+        for name, value in (("title", title), ("content", content), ("effect", effect)):
+            if value is not None:
+                setattr(report, name, value.strip() if name == "title" else value)
+        report.save()
+        if figures is not None:
+            problems = _save_figures(report, figures)
+        if links is not None:
+            report.links.all().delete()
+            Link.objects.bulk_create(
+                Link(report=report, url=url, title=label) for url, label in links if url
+            )
+    return problems
+
+
+def _save_figures(report: Report, figures: dict[int, str]) -> dict[int, str]:
+    indicators = {i.pk: i for i in report.item.indicators.all()}
+    problems = {}
+    for indicator_id, text in figures.items():
+        indicator = indicators.get(int(indicator_id))
+        if indicator is None:
+            continue
+        value, problem = parse_figure(text, integer=indicator.value_type == "integer")
+        if problem:
+            problems[indicator.pk] = f"{indicator.name}：{problem}"
+        elif value is None:
+            report.values.filter(indicator=indicator).delete()
+        else:
+            ReportValue.objects.update_or_create(
+                report=report, indicator=indicator, defaults={"value": value}
+            )
+    return problems
+
+
+def add_photo(report: Report, by, data: bytes, filename: str) -> Photo:
+    """Keep a photo with its copies; the same file sent again (a retry) is the same photo.
+
+    Flags, for the reviewer, a capture time outside the campaign period and a picture already
+    in any report of any campaign.
+    """
+    _require_editable(by, report)
+    digest = hashlib.sha256(data).hexdigest()
+    existing = report.photos.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
+    try:
+        processed = photos.process_photo(data, filename)
+    except photos.PhotoError as error:
+        raise ValidationError(error.message) from error
+    campaign = report.item.campaign
+    outside = bool(
+        processed.taken_at
+        and campaign.start_date
+        and campaign.end_date
+        and photos.taken_outside(processed.taken_at, campaign.start_date, campaign.end_date)
+    )
+    photo = Photo(
+        report=report,
+        original_name=filename[:255],
+        original_format=processed.original_format,
+        sha256=digest,
+        width=processed.width,
+        height=processed.height,
+        taken_at=processed.taken_at,
+        phash=processed.phash,
+        gps_latitude=processed.gps[0] if processed.gps else None,
+        gps_longitude=processed.gps[1] if processed.gps else None,
+        camera=processed.camera[:120],
+        taken_outside_period=outside,
+        same_as=earlier_same_picture(processed.phash, exclude_report=report),
+        uploaded_by=by,
+    )
+    stem = digest[:16]
+    suffix = ".png" if processed.original_format == "png" else ".jpg"
+    photo.original.save(
+        f"{stem}.{processed.original_format}", ContentFile(processed.original), save=False
+    )
+    photo.public_original.save(
+        f"{stem}{suffix}", ContentFile(processed.public_original), save=False
+    )
+    photo.web.save(f"{stem}.jpg", ContentFile(processed.web), save=False)
+    photo.thumbnail.save(f"{stem}.jpg", ContentFile(processed.thumbnail), save=False)
+    try:
+        with transaction.atomic():
+            photo.save()
+            _audit(by, "report.photo_added", report, photo=photo.pk, name=filename)
+    except IntegrityError:  # the same upload, retried at the same moment
+        return report.photos.get(sha256=digest)
+    return photo
+
+
+def earlier_same_picture(phash: str, *, exclude_report: Report) -> Photo | None:
+    """The first photo of another report that is the same picture (resized or recompressed)."""
+    candidates = Photo.objects.exclude(report=exclude_report).only("pk", "phash", "report_id")
+    for candidate in candidates.order_by("created_at", "id").iterator():
+        if photos.same_picture(phash, candidate.phash):
+            return candidate
+    return None
+
+
+def remove_photo(photo: Photo, by) -> None:
+    _require_editable(by, photo.report)
+    with transaction.atomic():
+        _audit(by, "report.photo_removed", photo.report, photo=photo.pk)
+        photo.delete()
+
+
+def add_attachment(report: Report, by, data: bytes, filename: str) -> Attachment:
+    _require_editable(by, report)
+    if problem := attachment_problem(data, filename):
+        raise ValidationError(problem)
+    digest = hashlib.sha256(data).hexdigest()
+    existing = report.attachments.filter(sha256=digest).first()
+    if existing is not None:
+        return existing
+    attachment = Attachment(
+        report=report, original_name=filename[:255], size=len(data), sha256=digest
+    )
+    attachment.file.save(
+        f"{digest[:16]}.{filename.rsplit('.', 1)[-1].lower()}", ContentFile(data), save=False
+    )
+    with transaction.atomic():
+        attachment.save()
+        _audit(by, "report.attachment_added", report, name=filename)
+    return attachment
+
+
+# The review --------------------------------------------------------------------------------
+
+
+def report_due_date(campaign: Campaign) -> datetime.date | None:
+    """Reports are due by the notice's 信息报送 deadline, else its last deadline, else the end
+    of the campaign."""
+    deadlines = list(campaign.deadlines.all())
+    reports = [d.due_date for d in deadlines if d.kind == Deadline.Kind.REPORT]
+    if reports:
+        return max(reports)
+    return max((d.due_date for d in deadlines), default=None) or campaign.end_date
+
+
+def _snapshot(report: Report) -> dict:
+    return {
+        "title": report.title,
+        "content": report.content,
+        "effect": report.effect,
+        "figures": {
+            v.indicator.name: str(v.value) for v in report.values.select_related("indicator")
+        },
+        "photos": list(report.photos.values_list("pk", flat=True)),
+        "attachments": list(report.attachments.values_list("original_name", flat=True)),
+        "links": list(report.links.values_list("url", flat=True)),
+    }
+
+
+def _transition(report: Report, by, status: str, action: str, **changes) -> Report:
+    """Move the report to ``status``, keep the version, audit it; inside one transaction."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not report.can_become(status):
+        raise ValidationError(
+            f"这份报送现在是“{report.get_status_display()}”，不能{_ACTION_WORDS[action]}。"
+        )
+    before = report.status
+    report.status = status
+    for key, value in changes.items():
+        setattr(report, key, value)
+    report.version += 1
+    report.save()
+    ReportVersion.objects.create(
+        report=report,
+        number=report.version,
+        action=action,
+        snapshot=_snapshot(report),
+        created_by=by,
+    )
+    _audit(
+        by,
+        f"report.{action}",
+        report,
+        before={"status": before},
+        after={"status": status, **{k: str(v) for k, v in changes.items()}},
+    )
+    return report
+
+
+_ACTION_WORDS = {
+    "submitted": "提交",
+    "returned": "退回",
+    "accepted": "采用",
+    "reopened": "重新打开",
+}
+
+
+def submit_report(report: Report, by) -> Report:
+    """Send the report for review. It needs its content; figures must be valid. After the
+    deadline it is still accepted, marked late."""
+    _require(may_write(by, report), "您没有权限提交这份报送。")
+    problems = []
+    if not report.title.strip():
+        problems.append("请填写标题。")
+    if not report.content.strip():
+        problems.append("请填写活动内容。")
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    due = report_due_date(report.item.campaign)
+    late = bool(due and timezone.localdate(now) > due)
+    with transaction.atomic():
+        report = _transition(
+            report,
+            by,
+            Status.SUBMITTED,
+            "submitted",
+            submitted_at=now,
+            is_late=late,
+            return_reason="",
+        )
+    reviewers = _reviewers(report)
+    if reviewers:
+        notify(
+            reviewers,
+            "report_submitted",
+            f"待审核：{report.org_unit.name}《{report.title}》",
+            url=reverse("reports:detail", kwargs={"pk": report.pk}),
+            email=False,
+        )
+    return report
+
+
+def _reviewers(report: Report) -> list:
+    ancestors = report.org_unit.ancestor_ids
+    memberships = Membership.objects.filter(
+        role=Role.REVIEWER, org_unit_id__in=ancestors
+    ).select_related("user")
+    return [m.user for m in memberships]
+
+
+def return_report(report: Report, by, reason: str) -> Report:
+    """Send the report back to the unit with the reason; the reporter fixes and resubmits."""
+    _require(may_review(by, report), "您没有权限审核这份报送。")
+    if not reason.strip():
+        raise ValidationError("请填写退回原因，说明需要修改什么。")
+    with transaction.atomic():
+        report = _transition(
+            report,
+            by,
+            Status.RETURNED,
+            "returned",
+            return_reason=reason.strip(),
+            reviewed_by=by,
+            reviewed_at=timezone.now(),
+        )
+    _tell_author(report, "report_returned", f"报送被退回：《{report.title}》", reason.strip())
+    return report
+
+
+def accept_report(report: Report, by) -> Report:
+    _require(may_review(by, report), "您没有权限审核这份报送。")
+    with transaction.atomic():
+        report = _transition(
+            report, by, Status.ACCEPTED, "accepted", reviewed_by=by, reviewed_at=timezone.now()
+        )
+    _tell_author(report, "report_accepted", f"报送已采用：《{report.title}》")
+    return report
+
+
+def accept_many(reports: Iterable[Report], by) -> tuple[int, list[str]]:
+    """Accept each submitted report the reviewer may review; returns how many, and why the
+    others were not."""
+    accepted, skipped = 0, []
+    for report in reports:
+        try:
+            accept_report(report, by)
+            accepted += 1
+        except (ValidationError, PermissionDenied) as error:
+            message = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            skipped.append(f"《{report.title}》：{message}")
+    return accepted, skipped
+
+
+def reopen_report(report: Report, by, reason: str) -> Report:
+    """Only a campaign admin unlocks an accepted report, with a reason; it goes back to the
+    unit as returned."""
+    _require(
+        scope_of(by).can("campaign.admin", report.item.campaign.org_unit),
+        "只有区级管理员可以重新打开已采用的报送。",
+    )
+    if not reason.strip():
+        raise ValidationError("请填写重新打开的原因。")
+    with transaction.atomic():
+        report = _transition(
+            report,
+            by,
+            Status.RETURNED,
+            "reopened",
+            return_reason=reason.strip(),
+            reviewed_by=by,
+            reviewed_at=timezone.now(),
+        )
+    _tell_author(report, "report_reopened", f"已采用的报送被重新打开：《{report.title}》", reason)
+    return report
+
+
+def star_report(report: Report, by, starred: bool) -> Report:
+    """Mark a report as a highlight (亮点) for the district summary."""
+    _require(may_review(by, report), "您没有权限审核这份报送。")
+    with transaction.atomic():
+        before = report.starred
+        report.starred = starred
+        report.save(update_fields=["starred", "updated_at"])
+        _audit(by, "report.starred", report, before={"starred": before}, after={"starred": starred})
+    return report
+
+
+def _tell_author(report: Report, kind: str, title: str, body: str = "") -> None:
+    if report.author is not None:
+        notify(
+            [report.author],
+            kind,
+            title,
+            body=body,
+            url=reverse("reports:detail", kwargs={"pk": report.pk}),
+        )
+
+
+def figures_of(report: Report) -> dict[int, Decimal]:
+    return {v.indicator_id: v.value for v in report.values.all()}

@@ -1,0 +1,282 @@
+"""Field reports: write (with autosave, photos and attachments), submit, review."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qualitymonth.accounts.scope import scope_of
+from qualitymonth.campaigns.models import Item
+from qualitymonth.core.feedback import show_errors
+from qualitymonth.events.models import Event
+from qualitymonth.events.queries import visible_events
+
+from . import services
+from .evidence import outlier
+from .models import Photo, Report, ReportValue
+from .queries import review_queue, visible_reports
+
+
+def _report(request, pk: int) -> Report:
+    return get_object_or_404(visible_reports(request.user), pk=pk)
+
+
+@login_required
+def report_new(request):
+    """Start a report of an event (?event=) or of an item's work (?item=&unit=)."""
+    event = item = unit = None
+    if request.GET.get("event", "").isdigit():
+        event = get_object_or_404(
+            Event.objects.select_related("item__campaign"), pk=request.GET["event"]
+        )
+        event = get_object_or_404(visible_events(request.user, event.item.campaign), pk=event.pk)
+        item, unit = event.item, event.org_unit
+    else:
+        item = get_object_or_404(Item, pk=request.GET.get("item") or 0)
+        units = scope_of(request.user).units("unit.report")
+        unit = (
+            get_object_or_404(units, pk=request.GET.get("unit") or 0)
+            if request.GET.get("unit")
+            else units.first()
+        )
+        if unit is None:
+            raise PermissionDenied(_("您没有可以报送的单位。"))
+    if request.method == "POST":
+        try:
+            token = uuid.UUID(request.POST.get("client_token", ""))
+        except ValueError:
+            token = None
+        try:
+            report = services.start_report(
+                request.user, item=item, org_unit=unit, event=event, client_token=token
+            )
+        except ValidationError as error:
+            show_errors(request, error)
+            return redirect("assignments:my_tasks")
+        return redirect("reports:edit", pk=report.pk)
+    return render(
+        request,
+        "reports/report_new.html",
+        {"item": item, "unit": unit, "event": event, "client_token": uuid.uuid4()},
+    )
+
+
+def _figures(request, report: Report) -> dict[int, str]:
+    return {
+        indicator.pk: request.POST.get(f"figure-{indicator.pk}", "")
+        for indicator in report.item.indicators.all()
+    }
+
+
+def _links(request) -> list[tuple[str, str]]:
+    links = []
+    for line in request.POST.get("links", "").splitlines():
+        url, _sep, label = line.strip().partition(" ")
+        if url.startswith(("http://", "https://")):
+            links.append((url, label.strip()))
+    return links
+
+
+@login_required
+def report_edit(request, pk: int):
+    report = _report(request, pk)
+    if not services.may_write(request.user, report):
+        raise PermissionDenied(_("您没有权限填写这份报送。"))
+    if not report.is_editable:
+        return redirect("reports:detail", pk=report.pk)
+    problems = {}
+    if request.method == "POST":
+        try:
+            problems = services.save_draft(
+                report,
+                request.user,
+                title=request.POST.get("title", ""),
+                content=request.POST.get("content", ""),
+                effect=request.POST.get("effect", ""),
+                figures=_figures(request, report),
+                links=_links(request),
+            )
+            for upload in request.FILES.getlist("photos"):
+                try:
+                    services.add_photo(report, request.user, upload.read(), upload.name)
+                except ValidationError as error:
+                    show_errors(request, error)
+            for upload in request.FILES.getlist("attachments"):
+                try:
+                    services.add_attachment(report, request.user, upload.read(), upload.name)
+                except ValidationError as error:
+                    show_errors(request, error)
+            for photo_pk in request.POST.getlist("remove_photo"):
+                photo = report.photos.filter(pk=photo_pk).first()
+                if photo is not None:
+                    services.remove_photo(photo, request.user)
+            if "submit" in request.POST and not problems:
+                services.submit_report(report, request.user)
+                messages.success(request, _("已提交，等待审核。"))
+                return redirect("reports:detail", pk=report.pk)
+        except ValidationError as error:
+            show_errors(request, error)
+        if not problems and "submit" not in request.POST:
+            messages.success(request, _("已保存。"))
+            return redirect("reports:edit", pk=report.pk)
+    return render(request, "reports/report_edit.html", _edit_context(report, problems))
+
+
+def _edit_context(report: Report, problems: dict) -> dict:
+    values = {v.indicator_id: v.value for v in report.values.all()}
+    history = _history(report)
+    indicators = []
+    for indicator in report.item.indicators.all():
+        value = values.get(indicator.pk)
+        usual = outlier(value, history.get(indicator.name, [])) if value is not None else None
+        indicators.append(
+            {
+                "indicator": indicator,
+                "value": value,
+                "problem": problems.get(indicator.pk),
+                "usual": usual,
+            }
+        )
+    return {
+        "report": report,
+        "indicators": indicators,
+        "links": "\n".join(f"{link.url} {link.title}".strip() for link in report.links.all()),
+    }
+
+
+def _history(report: Report) -> dict[str, list]:
+    """The unit's earlier accepted figures by indicator name, for the outlier warning."""
+    history: dict[str, list] = {}
+    earlier = (
+        ReportValue.objects.filter(
+            report__org_unit=report.org_unit, report__status=Report.Status.ACCEPTED
+        )
+        .exclude(report=report)
+        .select_related("indicator")
+    )
+    for value in earlier:
+        history.setdefault(value.indicator.name, []).append(value.value)
+    return history
+
+
+@login_required
+@require_POST
+def autosave(request, pk: int):
+    """Saves the draft as the reporter types, so a closed tab loses nothing."""
+    report = _report(request, pk)
+    try:
+        problems = services.save_draft(
+            report,
+            request.user,
+            title=request.POST.get("title"),
+            content=request.POST.get("content"),
+            effect=request.POST.get("effect"),
+            figures=_figures(request, report),
+            links=_links(request),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        return HttpResponse(" ".join(getattr(error, "messages", [str(error)])), status=409)
+    text = _("已自动保存 %(time)s") % {"time": timezone.localtime().strftime("%H:%M:%S")}
+    if problems:
+        text += "；" + "；".join(problems.values())
+    return HttpResponse(text)
+
+
+@login_required
+def report_detail(request, pk: int):
+    report = _report(request, pk)
+    return render(
+        request,
+        "reports/report_detail.html",
+        {
+            "report": report,
+            "values": report.values.select_related("indicator"),
+            "photos": report.photos.select_related("same_as__report"),
+            "versions": report.versions.all(),
+            "can_write": services.may_write(request.user, report) and report.is_editable,
+            "can_review": services.may_review(request.user, report),
+            "can_reopen": scope_of(request.user).can(
+                "campaign.admin", report.item.campaign.org_unit
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_action(request, pk: int):
+    report = _report(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            services.accept_report(report, request.user)
+            messages.success(request, _("已采用。"))
+        elif action == "return":
+            services.return_report(report, request.user, request.POST.get("reason", ""))
+            messages.success(request, _("已退回，填报单位会收到通知。"))
+        elif action == "reopen":
+            services.reopen_report(report, request.user, request.POST.get("reason", ""))
+            messages.success(request, _("已重新打开。"))
+        elif action in {"star", "unstar"}:
+            services.star_report(report, request.user, action == "star")
+    except ValidationError as error:
+        show_errors(request, error)
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+def queue(request):
+    """Reports waiting for review; accept many at once."""
+    if request.method == "POST":
+        chosen = review_queue(request.user).filter(pk__in=request.POST.getlist("report"))
+        accepted, skipped = services.accept_many(list(chosen), request.user)
+        messages.success(request, _("已采用 %(n)s 份报送。") % {"n": accepted})
+        for reason in skipped:
+            messages.error(request, reason)
+        return redirect("reports:queue")
+    return render(request, "reports/queue.html", {"reports": review_queue(request.user)})
+
+
+@login_required
+def mine(request):
+    reports = (
+        visible_reports(request.user)
+        .filter(org_unit__in=scope_of(request.user).units("unit.report"))
+        .order_by("-updated_at")
+    )
+    return render(request, "reports/mine.html", {"reports": reports})
+
+
+PHOTO_FILES = {
+    "thumb": "thumbnail",
+    "web": "web",
+    "full": "public_original",
+    "original": "original",
+}
+
+
+@login_required
+def photo_file(request, pk: int, size: str):
+    """A photo's file; the original with its GPS position only for campaign admins."""
+    photo = get_object_or_404(Photo.objects.select_related("report__item__campaign"), pk=pk)
+    report = _report(request, photo.report_id)
+    if size not in PHOTO_FILES:
+        raise Http404
+    if size == "original" and not scope_of(request.user).can(
+        "campaign.admin", report.item.campaign.org_unit
+    ):
+        raise PermissionDenied(_("原图含拍摄位置，只有区级管理员可以下载。"))
+    field = getattr(photo, PHOTO_FILES[size])
+    return FileResponse(field.open("rb"), content_type=_content_type(field.name))
+
+
+def _content_type(name: str) -> str:
+    return {"png": "image/png", "webp": "image/webp", "heic": "image/heic"}.get(
+        name.rsplit(".", 1)[-1].lower(), "image/jpeg"
+    )
