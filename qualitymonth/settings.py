@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "qualitymonth.assignments",
     "qualitymonth.events",
     "qualitymonth.reports",
+    "qualitymonth.summaries",
     "qualitymonth.demo",
 ]
 

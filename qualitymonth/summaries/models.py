@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from qualitymonth.reports.models import Report
+
+
+class UnitSummary(models.Model):
+    """A unit's written summary of its campaign work (书面小结), reviewed like a report."""
+
+    Status = Report.Status
+    TRANSITIONS = Report.TRANSITIONS
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("活动"),
+        on_delete=models.PROTECT,
+        related_name="unit_summaries",
+    )
+    org_unit = models.ForeignKey(
+        "orgs.OrgUnit",
+        verbose_name=_("单位"),
+        on_delete=models.PROTECT,
+        related_name="unit_summaries",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"), blank=True)
+    # The figures and reports the platform filled in, as they stood when last refreshed.
+    figures = models.JSONField(_("数据"), default=list, blank=True)
+    reports = models.ManyToManyField(Report, verbose_name=_("采用的报送"), blank=True)
+    photos = models.ManyToManyField(
+        "reports.Photo", verbose_name=_("选用的照片"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=Report.Status.choices,
+        default=Report.Status.DRAFT,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    is_late = models.BooleanField(_("逾期报送"), default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("书面小结")
+        verbose_name_plural = _("书面小结")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "org_unit"], name="unit_summary_one_per_unit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class SummaryVersion(models.Model):
+    summary = models.ForeignKey(UnitSummary, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    action = models.CharField(max_length=20)
+    snapshot = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.summary} v{self.number}"
