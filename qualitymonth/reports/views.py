@@ -170,6 +170,9 @@ def _history(report: Report) -> dict[str, list]:
 def autosave(request, pk: int):
     """Saves the draft as the reporter types, so a closed tab loses nothing."""
     report = _report(request, pk)
+    if not report.is_editable:
+        # A last keystroke's autosave can arrive after the report was submitted: nothing to do.
+        return HttpResponse(_("已提交，不再自动保存。"))
     try:
         problems = services.save_draft(
             report,
