@@ -112,10 +112,17 @@ def save_draft(
     _require_editable(by, report)
     problems: dict[int, str] = {}
     with transaction.atomic():
+        # Work on the row as it is now: an autosave still in flight when the report was
+        # submitted must neither edit it nor write back a stale status.
+        current = Report.objects.select_for_update().get(pk=report.pk)
+        if not current.is_editable:
+            raise ValidationError("这份报送已提交或已采用，不能再修改。")
         for name, value in (("title", title), ("content", content), ("effect", effect)):
             if value is not None:
-                setattr(report, name, value.strip() if name == "title" else value)
-        report.save()
+                setattr(current, name, value.strip() if name == "title" else value)
+        current.save(update_fields=["title", "content", "effect", "updated_at"])
+        for name in ("title", "content", "effect", "updated_at"):
+            setattr(report, name, getattr(current, name))
         if figures is not None:
             problems = _save_figures(report, figures)
         if links is not None:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.report_edit, name="edit"),
     path("<int:pk>/autosave/", views.autosave, name="autosave"),
     path("<int:pk>/review/", views.review_action, name="review"),
+    path("<int:pk>/versions/", views.compare_versions, name="compare"),
     path("photos/<int:pk>/<str:size>/", views.photo_file, name="photo"),
 ]

@@ -21,6 +21,7 @@ from . import services
 from .evidence import outlier
 from .models import Photo, Report, ReportValue
 from .queries import review_queue, visible_reports
+from .versions import compare
 
 
 def _report(request, pk: int) -> Report:
@@ -207,6 +208,34 @@ def report_detail(request, pk: int):
             "can_reopen": scope_of(request.user).can(
                 "campaign.admin", report.item.campaign.org_unit
             ),
+        },
+    )
+
+
+@login_required
+def compare_versions(request, pk: int):
+    """Two versions side by side: what the unit changed after it was sent back."""
+    report = _report(request, pk)
+    versions = list(report.versions.all())
+    if len(versions) < 2:
+        return redirect("reports:detail", pk=report.pk)
+    by_number = {v.number: v for v in versions}
+
+    def chosen(name: str, default: int) -> int:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() and int(value) in by_number else default
+
+    old = by_number[chosen("a", versions[-2].number)]
+    new = by_number[chosen("b", versions[-1].number)]
+    return render(
+        request,
+        "reports/compare.html",
+        {
+            "report": report,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "changes": compare(old.snapshot, new.snapshot),
         },
     )
 

@@ -216,3 +216,24 @@ def test_another_unit_cannot_open_a_report(client, draft, pudong):
     client.force_login(make_person("zjd", Role.REPORTER, zhoujiadu))
     for name in ("detail", "edit"):
         assert client.get(reverse(f"reports:{name}", kwargs={"pk": draft.pk})).status_code == 404
+
+
+def test_versions_can_be_compared(client, draft, reporter, reviewer):
+    services.submit_report(draft, reporter)
+    services.return_report(draft, reviewer, "请补充成效。")
+    services.save_draft(draft, reporter, effect="居民质量意识明显提高。", figures={})
+    services.submit_report(draft, reporter)
+    client.force_login(reviewer)
+    page = client.get(reverse("reports:compare", kwargs={"pk": draft.pk}), {"a": 1, "b": 3})
+    text = page.content.decode()
+    assert 'class="diff-removed">− 居民反响良好。' in text
+    assert 'class="diff-added">+ 居民质量意识明显提高。' in text
+
+
+def test_a_stale_autosave_never_undoes_a_submission(draft, reporter):
+    stale = Report.objects.get(pk=draft.pk)  # loaded by an autosave request still in flight
+    services.submit_report(draft, reporter)
+    with pytest.raises(ValidationError):
+        services.save_draft(stale, reporter, content="迟到的自动保存")
+    draft.refresh_from_db()
+    assert draft.status == S.SUBMITTED and draft.content == "在社区开展质量知识宣传。"
