@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "qualitymonth.events",
     "qualitymonth.reports",
     "qualitymonth.summaries",
+    "qualitymonth.progress",
     "qualitymonth.demo",
 ]
 

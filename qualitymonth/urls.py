@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("qualitymonth.assignments.urls")),
     path("", include("qualitymonth.events.urls")),
     path("reports/", include("qualitymonth.reports.urls")),
+    path("summaries/", include("qualitymonth.summaries.urls")),
+    path("", include("qualitymonth.progress.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -70,7 +70,7 @@ def test_a_street_reports_an_event_and_the_reviewer_returns_then_accepts(
     expect(phone.locator("#report-status")).to_have_text("待审核")
     expect(phone.locator(".photo-grid img")).to_have_count(2)
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
-    report = Report.objects.get()
+    report = Report.objects.get(title="质量知识进社区")
 
     # The reviewer sends it back.
     desk = desktop_page
@@ -102,4 +102,11 @@ def test_a_street_reports_an_event_and_the_reviewer_returns_then_accepts(
         "submitted",
         "accepted",
     ]
+
+    # The completeness view shows the street's report in on time, none late.
+    desk.get_by_role("link", name="报送进度").click()
+    row = desk.locator(f'#ranking tr[data-unit="{lujiazui.pk}"]')
+    expect(row).to_contain_text("陆家嘴街道")
+    expect(row.locator("td").nth(5)).to_have_text("1")  # 按时
+    expect(row.locator("td").nth(6)).to_have_text("0")  # 逾期
     assert phone.js_errors == [] and desk.js_errors == []
