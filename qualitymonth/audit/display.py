@@ -34,6 +34,8 @@ NOUNS = {
     "unit_summary": "书面小结",
     "summary": "工作总结",
     "case": "咨询投诉",
+    "reminder": "催报提醒",
+    "reminder_rule": "催报提醒设置",
 }
 # Verbs that read as "<verb><noun>": 新建活动, 删除事项.
 VERBS = {
@@ -48,9 +50,15 @@ VERBS = {
     "deactivated": "停用",
     "submitted": "提交",
     "returned": "退回",
-    "accepted": "通过",
+    "accepted": "采用",
     "assigned": "分配",
     "unassigned": "取消分配",
+    "planned": "安排",
+    "held": "举办",
+    "cancelled": "取消",
+    "started": "开始填写",
+    "reopened": "重新打开",
+    "sent": "发送",
 }
 # Whole actions whose words don't follow the pattern.
 ACTIONS = {
@@ -72,6 +80,10 @@ PHRASES = {
     "role_added": "添加角色",
     "role_removed": "移除角色",
     "duties_changed": "修改业务职责",
+    "photo_added": "添加照片",
+    "photo_removed": "删除照片",
+    "attachment_added": "添加附件",
+    "starred": "标记亮点",
 }
 DETAIL_LABELS = {
     "reason": "原因",

@@ -13,6 +13,7 @@ from qualitymonth.assignments.models import Assignment
 from qualitymonth.assignments.services import assign_units
 from qualitymonth.campaigns import services as campaign_services
 from qualitymonth.campaigns.models import Campaign
+from qualitymonth.demo.samples import load_samples
 from qualitymonth.notices import services as notice_services
 from qualitymonth.notices.reader import read_notice
 from qualitymonth.orgs.models import OrgUnit
@@ -57,6 +58,7 @@ def load_demo() -> dict:
         admin = User.objects.get(username="admin")
         campaign = _ensure_campaign(pudong, admin)
         _ensure_assignments(campaign, admin)
+        load_samples(campaign, User.objects.get(username="reviewer"))
     return {"accounts": DEMO_ACCOUNTS, "superuser": superuser, "campaign": campaign}
 
 

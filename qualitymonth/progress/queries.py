@@ -7,16 +7,15 @@ counts, summaries), however many units and items it has; the counting is the pur
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Count, QuerySet
 
 from qualitymonth.assignments.models import Assignment
-from qualitymonth.campaigns.models import Campaign, Deadline, Item
+from qualitymonth.campaigns.models import Campaign, Item
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports.models import Report
 from qualitymonth.reports.services import report_due_date
 from qualitymonth.summaries.models import UnitSummary
+from qualitymonth.summaries.queries import summary_due_date
 
 from .completeness import Completeness, ReportRow, SummaryRow, count_completeness
 from .models import ReminderSent
@@ -29,16 +28,6 @@ __all__ = [
     "unit_kinds",
     "unit_reports",
 ]
-
-
-def summary_due_date(campaign: Campaign) -> datetime.date | None:
-    """Written summaries are due by the notice's 书面小结 deadline, else its last deadline,
-    else the end of the campaign: the date a summary's lateness is judged by."""
-    deadlines = list(campaign.deadlines.all())
-    summaries = [d.due_date for d in deadlines if d.kind == Deadline.Kind.SUMMARY]
-    if summaries:
-        return max(summaries)
-    return max((d.due_date for d in deadlines), default=None) or campaign.end_date
 
 
 def campaign_completeness(

@@ -16,9 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
-from qualitymonth.accounts.models import Membership, Role
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.assignments.models import Assignment
 from qualitymonth.campaigns.models import Campaign, Deadline, Item
@@ -27,6 +25,7 @@ from qualitymonth.core.notifications import notify
 from qualitymonth.events.models import Event
 from qualitymonth.orgs.models import OrgUnit
 
+from . import review
 from .evidence import attachment_problem, parse_figure
 from .models import Attachment, Link, Photo, Report, ReportValue, ReportVersion
 
@@ -41,12 +40,10 @@ def may_write(by, report: Report) -> bool:
 
 
 def may_review(by, report: Report) -> bool:
-    return scope_of(by).can("report.review", report.org_unit)
+    return REPORT.may_review(by, report)
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
+_require = review.require
 
 
 def _require_editable(by, report: Report) -> None:
@@ -251,11 +248,7 @@ def add_attachment(report: Report, by, data: bytes, filename: str) -> Attachment
 def report_due_date(campaign: Campaign) -> datetime.date | None:
     """Reports are due by the notice's 信息报送 deadline, else its last deadline, else the end
     of the campaign."""
-    deadlines = list(campaign.deadlines.all())
-    reports = [d.due_date for d in deadlines if d.kind == Deadline.Kind.REPORT]
-    if reports:
-        return max(reports)
-    return max((d.due_date for d in deadlines), default=None) or campaign.end_date
+    return review.due_date(campaign, Deadline.Kind.REPORT)
 
 
 def _snapshot(report: Report) -> dict:
@@ -272,45 +265,17 @@ def _snapshot(report: Report) -> dict:
     }
 
 
-def _transition(report: Report, by, status: str, action: str, **changes) -> Report:
-    """Move the report to ``status``, keep the version, audit it; inside one transaction."""
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    if not report.can_become(status):
-        raise ValidationError(
-            f"这份报送现在是“{report.get_status_display()}”，不能{_ACTION_WORDS[action]}。"
-        )
-    before = report.status
-    report.status = status
-    for key, value in changes.items():
-        setattr(report, key, value)
-    report.version += 1
-    report.save()
-    ReportVersion.objects.create(
-        report=report,
-        number=report.version,
-        action=action,
-        snapshot=_snapshot(report),
-        created_by=by,
-    )
-    _audit(
-        by,
-        f"report.{action}",
-        report,
-        before={"status": before},
-        after={"status": status, **{k: str(v) for k, v in changes.items()}},
-    )
-    return report
+REPORT = review.Reviewable(
+    noun="报送",
+    audit_prefix="report",
+    version_model=ReportVersion,
+    version_field="report",
+    snapshot=_snapshot,
+    campaign=lambda report: report.item.campaign,
+)
 
 
-_ACTION_WORDS = {
-    "submitted": "提交",
-    "returned": "退回",
-    "accepted": "采用",
-    "reopened": "重新打开",
-}
-
-
-def submit_report(report: Report, by) -> Report:
+def submit_report(report: Report, by, *, at=None) -> Report:
     """Send the report for review. It needs its content; figures must be valid. After the
     deadline it is still accepted, marked late."""
     _require(may_write(by, report), "您没有权限提交这份报送。")
@@ -321,19 +286,8 @@ def submit_report(report: Report, by) -> Report:
         problems.append("请填写活动内容。")
     if problems:
         raise ValidationError(problems)
-    now = timezone.now()
-    due = report_due_date(report.item.campaign)
-    late = bool(due and timezone.localdate(now) > due)
     with transaction.atomic():
-        report = _transition(
-            report,
-            by,
-            Status.SUBMITTED,
-            "submitted",
-            submitted_at=now,
-            is_late=late,
-            return_reason="",
-        )
+        report = review.submit(REPORT, report, by, due=report_due_date(report.item.campaign), at=at)
     reviewers = _reviewers(report)
     if reviewers:
         notify(
@@ -347,38 +301,20 @@ def submit_report(report: Report, by) -> Report:
 
 
 def _reviewers(report: Report) -> list:
-    ancestors = report.org_unit.ancestor_ids
-    memberships = Membership.objects.filter(
-        role=Role.REVIEWER, org_unit_id__in=ancestors
-    ).select_related("user")
-    return [m.user for m in memberships]
+    return review.reviewers_of(report.org_unit)
 
 
-def return_report(report: Report, by, reason: str) -> Report:
+def return_report(report: Report, by, reason: str, *, at=None) -> Report:
     """Send the report back to the unit with the reason; the reporter fixes and resubmits."""
-    _require(may_review(by, report), "您没有权限审核这份报送。")
-    if not reason.strip():
-        raise ValidationError("请填写退回原因，说明需要修改什么。")
     with transaction.atomic():
-        report = _transition(
-            report,
-            by,
-            Status.RETURNED,
-            "returned",
-            return_reason=reason.strip(),
-            reviewed_by=by,
-            reviewed_at=timezone.now(),
-        )
+        report = review.send_back(REPORT, report, by, reason, at=at)
     _tell_author(report, "report_returned", f"报送被退回：《{report.title}》", reason.strip())
     return report
 
 
-def accept_report(report: Report, by) -> Report:
-    _require(may_review(by, report), "您没有权限审核这份报送。")
+def accept_report(report: Report, by, *, at=None) -> Report:
     with transaction.atomic():
-        report = _transition(
-            report, by, Status.ACCEPTED, "accepted", reviewed_by=by, reviewed_at=timezone.now()
-        )
+        report = review.accept(REPORT, report, by, at=at)
     _tell_author(report, "report_accepted", f"报送已采用：《{report.title}》")
     return report
 
@@ -400,22 +336,8 @@ def accept_many(reports: Iterable[Report], by) -> tuple[int, list[str]]:
 def reopen_report(report: Report, by, reason: str) -> Report:
     """Only a campaign admin unlocks an accepted report, with a reason; it goes back to the
     unit as returned."""
-    _require(
-        scope_of(by).can("campaign.admin", report.item.campaign.org_unit),
-        "只有区级管理员可以重新打开已采用的报送。",
-    )
-    if not reason.strip():
-        raise ValidationError("请填写重新打开的原因。")
     with transaction.atomic():
-        report = _transition(
-            report,
-            by,
-            Status.RETURNED,
-            "reopened",
-            return_reason=reason.strip(),
-            reviewed_by=by,
-            reviewed_at=timezone.now(),
-        )
+        report = review.reopen(REPORT, report, by, reason)
     _tell_author(report, "report_reopened", f"已采用的报送被重新打开：《{report.title}》", reason)
     return report
 

@@ -2,7 +2,10 @@ from django.core.management import call_command
 
 from qualitymonth.accounts.models import Membership, User
 from qualitymonth.campaigns.models import Campaign, Item
+from qualitymonth.events.models import Event
 from qualitymonth.orgs.models import OrgUnit
+from qualitymonth.reports.models import Photo, Report
+from qualitymonth.summaries.models import UnitSummary
 
 
 def test_demo_loads_once_and_prints_the_log_ins(db, capsys):
@@ -21,21 +24,25 @@ def test_demo_loads_once_and_prints_the_log_ins(db, capsys):
     assert campaign.items.count() == 20
     assert User.objects.get(username="admin").check_password("QualityMonth-2024")
 
-    counts = (
-        OrgUnit.objects.count(),
-        User.objects.count(),
-        Membership.objects.count(),
-        Campaign.objects.count(),
-        Item.objects.count(),
+    # Sample field work, marked as samples, in every state a reviewer meets.
+    samples = Report.objects.filter(title__startswith="【示例】")
+    assert (
+        samples.count() == 24 and Event.objects.filter(title__startswith="【示例】").count() == 24
     )
+    assert set(samples.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "returned",
+        "accepted",
+    }
+    assert not samples.filter(status="accepted", is_late=True).exists()  # sent in September
+    assert Photo.objects.filter(report__in=samples).count() == 48
+    assert UnitSummary.objects.filter(title__startswith="【示例】", status="accepted").count() == 4
+
+    models = [OrgUnit, User, Membership, Campaign, Item, Event, Report, Photo, UnitSummary]
+    counts = [model.objects.count() for model in models]
     call_command("demo", "--load-only")
-    assert counts == (
-        OrgUnit.objects.count(),
-        User.objects.count(),
-        Membership.objects.count(),
-        Campaign.objects.count(),
-        Item.objects.count(),
-    )
+    assert counts == [model.objects.count() for model in models]
 
 
 def test_a_changed_demo_password_is_kept(db):

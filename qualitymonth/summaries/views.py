@@ -1,0 +1,293 @@
+"""Unit summaries: the unit writes (with autosave), picks photos and submits; reviewers accept
+or return; everyone who may see it downloads it as a GB/T 9704 .docx."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qualitymonth.accounts.scope import scope_of
+from qualitymonth.campaigns.models import Campaign
+from qualitymonth.core.docwriter import DocumentError, heading_level, paragraphs_of
+from qualitymonth.core.feedback import show_errors
+
+from . import services
+from .document import docx_filename, summary_docx
+from .forms import SummaryForm
+from .models import UnitSummary
+from .queries import (
+    accepted_reports,
+    my_summaries,
+    review_list,
+    selectable_photos,
+    visible_summaries,
+)
+from .versions import compare
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+ACTION_LABELS = {
+    "submitted": gettext_lazy("提交"),
+    "returned": gettext_lazy("退回"),
+    "accepted": gettext_lazy("采用"),
+    "reopened": gettext_lazy("重新打开"),
+}
+
+
+def _summary(request, pk: int) -> UnitSummary:
+    """A summary the user may see; another unit's is not found."""
+    return get_object_or_404(visible_summaries(request.user), pk=pk)
+
+
+@login_required
+def mine(request):
+    """The reporter's summaries: one line per campaign and unit, to start or to open."""
+    campaign = None
+    if request.GET.get("campaign", "").isdigit():
+        campaign = Campaign.objects.filter(pk=request.GET["campaign"]).first()
+    rows = my_summaries(request.user, campaign)
+    return render(request, "summaries/mine.html", {"rows": rows, "campaign": campaign})
+
+
+@login_required
+@require_POST
+def start(request):
+    campaign = get_object_or_404(
+        Campaign, pk=request.POST.get("campaign") or 0, status=Campaign.Status.PUBLISHED
+    )
+    unit = get_object_or_404(
+        scope_of(request.user).units("unit.report"), pk=request.POST.get("unit") or 0
+    )
+    try:
+        summary = services.start_summary(request.user, campaign=campaign, org_unit=unit)
+    except ValidationError as error:
+        show_errors(request, error)
+        return redirect("summaries:mine")
+    return redirect("summaries:edit", pk=summary.pk)
+
+
+def _photo_ids(request) -> list[str] | None:
+    """The chosen photos, or None when the form did not show the choice (nothing to change)."""
+    if "photos_shown" not in request.POST:
+        return None
+    return request.POST.getlist("photo")
+
+
+@login_required
+def summary_edit(request, pk: int):
+    summary = _summary(request, pk)
+    if not services.may_write(request.user, summary):
+        raise PermissionDenied(_("您没有权限填写这份书面小结。"))
+    if not summary.is_editable:
+        return redirect("summaries:detail", pk=summary.pk)
+    form = SummaryForm(initial={"title": summary.title, "body": summary.body})
+    if request.method == "POST":
+        form = SummaryForm(request.POST)
+        if form.is_valid():
+            try:
+                services.save_summary(
+                    summary,
+                    request.user,
+                    title=form.cleaned_data["title"],
+                    body=form.cleaned_data["body"],
+                    photo_ids=_photo_ids(request),
+                )
+                if "refresh" in request.POST:
+                    services.refresh_figures(summary, request.user)
+                    messages.success(request, _("已按最新采用的报送更新数据。"))
+                    return redirect("summaries:edit", pk=summary.pk)
+                if "submit" in request.POST:
+                    services.submit_summary(summary, request.user)
+                    messages.success(request, _("已提交，等待审核。"))
+                    return redirect("summaries:detail", pk=summary.pk)
+                messages.success(request, _("已保存。"))
+                return redirect("summaries:edit", pk=summary.pk)
+            except ValidationError as error:
+                show_errors(request, error, form)
+    return render(request, "summaries/summary_edit.html", _edit_context(summary, form))
+
+
+def _edit_context(summary: UnitSummary, form) -> dict:
+    reports = list(accepted_reports(summary.campaign, summary.org_unit))
+    current = services.unit_figures(reports)
+    stale = current != summary.figures or {r.pk for r in reports} != set(
+        summary.reports.values_list("pk", flat=True)
+    )
+    return {
+        "summary": summary,
+        "form": form,
+        "photos": selectable_photos(summary),
+        "chosen": set(summary.photos.values_list("pk", flat=True)),
+        "figures": [_figure_row(f) for f in summary.figures],
+        "reports": summary.reports.select_related("item").order_by(
+            "item__category__order", "item__order", "id"
+        ),
+        "stale": stale,
+    }
+
+
+def _figure_row(figure: dict) -> dict:
+    return {**figure, "label": services.aggregation_word(figure)}
+
+
+def _body_paragraphs(summary: UnitSummary) -> list[dict]:
+    """The text's paragraphs with their heading level, as the document will set them."""
+    return [{"text": text, "level": heading_level(text)} for text in paragraphs_of(summary.body)]
+
+
+@login_required
+@require_POST
+def autosave(request, pk: int):
+    """Saves the text as the unit types, so a closed tab loses nothing."""
+    summary = _summary(request, pk)
+    if not summary.is_editable:
+        # A last keystroke's autosave can arrive after the summary was submitted.
+        return HttpResponse(_("已提交，不再自动保存。"))
+    try:
+        services.save_summary(
+            summary,
+            request.user,
+            title=request.POST.get("title"),
+            body=request.POST.get("body"),
+            photo_ids=_photo_ids(request),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        return HttpResponse(" ".join(getattr(error, "messages", [str(error)])), status=409)
+    return HttpResponse(
+        _("已自动保存 %(time)s") % {"time": timezone.localtime().strftime("%H:%M:%S")}
+    )
+
+
+@login_required
+def summary_detail(request, pk: int):
+    summary = _summary(request, pk)
+    versions = list(summary.versions.select_related("created_by"))
+    for version in versions:
+        version.label = ACTION_LABELS.get(version.action, version.action)
+    return render(
+        request,
+        "summaries/summary_detail.html",
+        {
+            "summary": summary,
+            "paragraphs": _body_paragraphs(summary),
+            "figures": [_figure_row(f) for f in summary.figures],
+            "reports": summary.reports.select_related("item").order_by(
+                "item__category__order", "item__order", "id"
+            ),
+            "photos": summary.photos.select_related("report"),
+            "versions": versions,
+            "can_write": services.may_write(request.user, summary) and summary.is_editable,
+            "can_review": services.may_review(request.user, summary),
+            "can_reopen": services.may_reopen(request.user, summary),
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_action(request, pk: int):
+    summary = _summary(request, pk)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "accept":
+            services.accept_summary(summary, request.user)
+            messages.success(request, _("已采用。"))
+        elif action == "return":
+            services.return_summary(summary, request.user, reason)
+            messages.success(request, _("已退回，填报单位会收到通知。"))
+        elif action == "reopen":
+            services.reopen_summary(summary, request.user, reason)
+            messages.success(request, _("已重新打开。"))
+    except ValidationError as error:
+        show_errors(request, error)
+    return redirect("summaries:detail", pk=summary.pk)
+
+
+@login_required
+def compare_versions(request, pk: int):
+    """Two versions one above the other: what the unit changed after it was sent back."""
+    summary = _summary(request, pk)
+    versions = list(summary.versions.all())
+    if len(versions) < 2:
+        return redirect("summaries:detail", pk=summary.pk)
+    by_number = {v.number: v for v in versions}
+
+    def chosen(name: str, default: int) -> int:
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() and int(value) in by_number else default
+
+    old = by_number[chosen("a", versions[-2].number)]
+    new = by_number[chosen("b", versions[-1].number)]
+    for version in versions:
+        version.label = ACTION_LABELS.get(version.action, version.action)
+    return render(
+        request,
+        "summaries/compare.html",
+        {
+            "summary": summary,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "changes": compare(old.snapshot, new.snapshot),
+        },
+    )
+
+
+STATUS_FILTERS = {
+    "submitted": UnitSummary.Status.SUBMITTED,
+    "returned": UnitSummary.Status.RETURNED,
+    "accepted": UnitSummary.Status.ACCEPTED,
+    "all": None,
+}
+
+
+STATUS_LABELS = [
+    ("submitted", gettext_lazy("待审核")),
+    ("returned", gettext_lazy("已退回")),
+    ("accepted", gettext_lazy("已采用")),
+    ("all", gettext_lazy("全部")),
+]
+
+
+@login_required
+def queue(request):
+    """The summaries of the units the user reviews, those waiting first."""
+    status = request.GET.get("status", "submitted")
+    if status not in STATUS_FILTERS:
+        status = "submitted"
+    return render(
+        request,
+        "summaries/queue.html",
+        {
+            "summaries": review_list(request.user, STATUS_FILTERS[status]),
+            "status": status,
+            "filters": STATUS_LABELS,
+        },
+    )
+
+
+@login_required
+def download(request, pk: int):
+    """The summary as a GB/T 9704 .docx, for the unit and those above it."""
+    summary = _summary(request, pk)
+    try:
+        content = summary_docx(summary)
+    except DocumentError as error:
+        messages.error(request, str(error))
+        return redirect("summaries:detail", pk=summary.pk)
+    return FileResponse(
+        io.BytesIO(content),
+        as_attachment=True,
+        filename=docx_filename(summary),
+        content_type=DOCX_CONTENT_TYPE,
+    )
