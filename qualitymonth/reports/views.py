@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.campaigns.models import Item
 from qualitymonth.core.feedback import show_errors
+from qualitymonth.core.photos import MAX_PHOTO_BYTES
 from qualitymonth.events.models import Event
 from qualitymonth.events.queries import visible_events
 
 from . import services
-from .evidence import outlier
+from .evidence import MAX_ATTACHMENT_BYTES, outlier
 from .models import Photo, Report, ReportValue
 from .queries import review_queue, visible_reports
 from .versions import compare
@@ -104,15 +105,9 @@ def report_edit(request, pk: int):
                 links=_links(request),
             )
             for upload in request.FILES.getlist("photos"):
-                try:
-                    services.add_photo(report, request.user, upload.read(), upload.name)
-                except ValidationError as error:
-                    show_errors(request, error)
+                _keep(request, upload, MAX_PHOTO_BYTES, services.add_photo, report)
             for upload in request.FILES.getlist("attachments"):
-                try:
-                    services.add_attachment(report, request.user, upload.read(), upload.name)
-                except ValidationError as error:
-                    show_errors(request, error)
+                _keep(request, upload, MAX_ATTACHMENT_BYTES, services.add_attachment, report)
             for photo_pk in request.POST.getlist("remove_photo"):
                 photo = report.photos.filter(pk=photo_pk).first()
                 if photo is not None:
@@ -127,6 +122,28 @@ def report_edit(request, pk: int):
             messages.success(request, _("已保存。"))
             return redirect("reports:edit", pk=report.pk)
     return render(request, "reports/report_edit.html", _edit_context(report, problems))
+
+
+def _keep(request, upload, limit: int, add, report: Report) -> None:
+    """Hand one uploaded file to the service; one too big is refused before it is read into
+    memory, and a refusal is shown without losing the rest of the form."""
+    if upload.size > limit:
+        show_errors(
+            request,
+            ValidationError(
+                _("“%(name)s”为 %(size).1f MB，超过 %(limit)s MB 上限。")
+                % {
+                    "name": upload.name,
+                    "size": upload.size / 1024 / 1024,
+                    "limit": limit // 1024 // 1024,
+                }
+            ),
+        )
+        return
+    try:
+        add(report, request.user, upload.read(), upload.name)
+    except ValidationError as error:
+        show_errors(request, error)
 
 
 def _edit_context(report: Report, problems: dict) -> dict:

@@ -237,3 +237,20 @@ def test_a_stale_autosave_never_undoes_a_submission(draft, reporter):
         services.save_draft(stale, reporter, content="迟到的自动保存")
     draft.refresh_from_db()
     assert draft.status == S.SUBMITTED and draft.content == "在社区开展质量知识宣传。"
+
+
+def test_an_oversize_photo_is_refused_before_it_is_read(client, draft, reporter):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(reporter)
+    big = SimpleUploadedFile("huge.jpg", photo_bytes(5) + b"\0" * (21 * 1024 * 1024), "image/jpeg")
+    response = client.post(
+        reverse("reports:edit", kwargs={"pk": draft.pk}),
+        {"title": draft.title, "content": draft.content, "photos": [big]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "“huge.jpg”为 21." in page and "MB，超过 20 MB 上限。" in page
+    assert draft.photos.count() == 0
+    draft.refresh_from_db()
+    assert draft.content == "在社区开展质量知识宣传。"  # what was typed is kept
