@@ -24,6 +24,7 @@ Security notes:
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import math
 import re
@@ -201,6 +202,15 @@ def process_photo(data: bytes, filename: str = "") -> ProcessedPhoto:
 def phash_distance(a: str, b: str) -> int:
     """The number of differing bits between two perceptual hashes (0 = same, 64 = opposite)."""
     return (_hash_bits(a) ^ _hash_bits(b)).bit_count()
+
+
+def phash_bands(phash: str, threshold: int = SAME_PICTURE_THRESHOLD) -> list[int]:
+    """The hash cut into ``threshold + 1`` bands of bits. Two hashes at most ``threshold`` bits
+    apart agree on at least one whole band (pigeonhole), so an index on the bands finds every
+    candidate for ``same_picture`` without comparing against every photo ever stored."""
+    bits, count = _hash_bits(phash), threshold + 1
+    edges = [round(64 * n / count) for n in range(count + 1)]
+    return [(bits >> a) & ((1 << (b - a)) - 1) for a, b in itertools.pairwise(edges)]
 
 
 def same_picture(a: str, b: str, threshold: int = SAME_PICTURE_THRESHOLD) -> bool:

@@ -150,6 +150,20 @@ class Photo(models.Model):
         return self.original_name or f"照片 {self.pk}"
 
 
+class PhotoBand(models.Model):
+    """One band of a photo's perceptual hash, indexed, to find the same picture quickly."""
+
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="bands")
+    band = models.PositiveSmallIntegerField()
+    value = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["band", "value"], name="photo_band_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.photo_id}:{self.band}={self.value}"
+
+
 class Attachment(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="reports/attachments/")

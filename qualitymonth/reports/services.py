@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 
 from qualitymonth.accounts.scope import scope_of
@@ -27,7 +28,7 @@ from qualitymonth.orgs.models import OrgUnit
 
 from . import review
 from .evidence import attachment_problem, parse_figure
-from .models import Attachment, Link, Photo, Report, ReportValue, ReportVersion
+from .models import Attachment, Link, Photo, PhotoBand, Report, ReportValue, ReportVersion
 
 Status = Report.Status
 
@@ -200,6 +201,10 @@ def add_photo(report: Report, by, data: bytes, filename: str) -> Photo:
     try:
         with transaction.atomic():
             photo.save()
+            PhotoBand.objects.bulk_create(
+                PhotoBand(photo=photo, band=band, value=value)
+                for band, value in enumerate(photos.phash_bands(photo.phash))
+            )
             _audit(by, "report.photo_added", report, photo=photo.pk, name=filename)
     except IntegrityError:  # the same upload, retried at the same moment
         return report.photos.get(sha256=digest)
@@ -207,12 +212,22 @@ def add_photo(report: Report, by, data: bytes, filename: str) -> Photo:
 
 
 def earlier_same_picture(phash: str, *, exclude_report: Report) -> Photo | None:
-    """The first photo of another report that is the same picture (resized or recompressed)."""
-    candidates = Photo.objects.exclude(report=exclude_report).only("pk", "phash", "report_id")
-    for candidate in candidates.order_by("created_at", "id").iterator():
-        if photos.same_picture(phash, candidate.phash):
-            return candidate
-    return None
+    """The first photo of another report that is the same picture (resized or recompressed).
+
+    The indexed bands narrow the search to a few candidates whatever the number of photos; the
+    exact distance then decides.
+    """
+    match = Q(pk__in=[])
+    for band, value in enumerate(photos.phash_bands(phash)):
+        match |= Q(band=band, value=value)
+    candidate_ids = PhotoBand.objects.filter(match).values("photo_id")
+    candidates = (
+        Photo.objects.filter(pk__in=candidate_ids)
+        .exclude(report=exclude_report)
+        .only("pk", "phash", "report_id")
+        .order_by("created_at", "id")
+    )
+    return next((c for c in candidates if photos.same_picture(phash, c.phash)), None)
 
 
 def remove_photo(photo: Photo, by) -> None:

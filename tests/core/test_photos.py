@@ -840,3 +840,19 @@ def test_no_input_makes_anything_but_a_photo_error_escape():
             assert result.gps is None or GPS_IFD not in decode(result.public_original).getexif()
             outcomes["processed"] += 1
     assert outcomes["processed"] and outcomes["refused"]  # the fuzz reaches both outcomes
+
+
+def test_hashes_close_enough_to_match_always_share_a_band():
+    import random
+
+    from qualitymonth.core.photos import SAME_PICTURE_THRESHOLD, phash_bands
+
+    rng = random.Random(7)
+    for _ in range(500):
+        bits = rng.getrandbits(64)
+        flipped = bits
+        for position in rng.sample(range(64), rng.randint(0, SAME_PICTURE_THRESHOLD)):
+            flipped ^= 1 << position
+        a, b = f"{bits:016x}", f"{flipped:016x}"
+        assert any(x == y for x, y in zip(phash_bands(a), phash_bands(b), strict=True))
+    assert len(phash_bands("0" * 16)) == SAME_PICTURE_THRESHOLD + 1
