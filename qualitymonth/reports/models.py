@@ -5,8 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Report(models.Model):
-    """A unit's report of an event, or of item work that is no single event (信息报送)."""
+class Reviewed(models.Model):
+    """What units send in for review (a report, a unit summary): its state and review fields.
+    ``review.py`` is the only code that moves them."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -21,6 +22,39 @@ class Report(models.Model):
         Status.RETURNED: {Status.SUBMITTED},
         Status.ACCEPTED: {Status.RETURNED},  # reopened by a campaign admin, with a reason
     }
+
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    is_late = models.BooleanField(_("逾期报送"), default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def can_become(self, status: str) -> bool:
+        return status in self.TRANSITIONS[self.status]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
+
+
+class Report(Reviewed):
+    """A unit's report of an event, or of item work that is no single event (信息报送)."""
 
     item = models.ForeignKey(
         "campaigns.Item",
@@ -55,25 +89,7 @@ class Report(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     content = models.TextField(_("活动内容"), blank=True)
     effect = models.TextField(_("活动成效"), blank=True)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    version = models.PositiveIntegerField(_("版本"), default=0)
-    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    is_late = models.BooleanField(_("逾期报送"), default=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    return_reason = models.TextField(_("退回原因"), blank=True)
     starred = models.BooleanField(_("亮点"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("信息报送")
@@ -82,13 +98,6 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def can_become(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
 
 class ReportValue(models.Model):

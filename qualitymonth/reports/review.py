@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from qualitymonth.accounts.models import Membership, Role
 from qualitymonth.accounts.scope import scope_of
@@ -24,10 +25,10 @@ from qualitymonth.campaigns.models import Campaign
 from qualitymonth.core import audit
 
 ACTION_WORDS = {
-    "submitted": "提交",
-    "returned": "退回",
-    "accepted": "采用",
-    "reopened": "重新打开",
+    "submitted": gettext_lazy("提交"),
+    "returned": gettext_lazy("退回"),
+    "accepted": gettext_lazy("采用"),
+    "reopened": gettext_lazy("重新打开"),
 }
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,7 +19,7 @@ from qualitymonth.core.photos import MAX_PHOTO_BYTES
 from qualitymonth.events.models import Event
 from qualitymonth.events.queries import visible_events
 
-from . import services
+from . import review, services
 from .evidence import MAX_ATTACHMENT_BYTES, outlier
 from .models import Photo, Report, ReportValue
 from .queries import review_queue, visible_reports
@@ -231,11 +232,25 @@ def report_detail(request, pk: int):
 
 @login_required
 def compare_versions(request, pk: int):
-    """Two versions side by side: what the unit changed after it was sent back."""
+    """Two versions of a report: what the unit changed after it was sent back."""
     report = _report(request, pk)
-    versions = list(report.versions.all())
+    return compare_page(
+        request,
+        report.versions.all(),
+        compare,
+        back_url=reverse("reports:detail", kwargs={"pk": report.pk}),
+        back_title=report.title,
+    )
+
+
+def compare_page(request, versions, compare_snapshots, *, back_url: str, back_title: str):
+    """Two versions of a reviewed document (a report, a unit summary), one above the other;
+    ``?a=`` and ``?b=`` choose them, the last two by default."""
+    versions = list(versions)
     if len(versions) < 2:
-        return redirect("reports:detail", pk=report.pk)
+        return redirect(back_url)
+    for version in versions:
+        version.label = review.ACTION_WORDS.get(version.action, version.action)
     by_number = {v.number: v for v in versions}
 
     def chosen(name: str, default: int) -> int:
@@ -248,11 +263,12 @@ def compare_versions(request, pk: int):
         request,
         "reports/compare.html",
         {
-            "report": report,
+            "back_url": back_url,
+            "back_title": back_title,
             "versions": versions,
             "old": old,
             "new": new,
-            "changes": compare(old.snapshot, new.snapshot),
+            "changes": compare_snapshots(old.snapshot, new.snapshot),
         },
     )
 

@@ -2,14 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qualitymonth.reports.models import Report
+from qualitymonth.reports.models import Report, Reviewed
 
 
-class UnitSummary(models.Model):
+class UnitSummary(Reviewed):
     """A unit's written summary of its campaign work (书面小结), reviewed like a report."""
-
-    Status = Report.Status
-    TRANSITIONS = Report.TRANSITIONS
 
     campaign = models.ForeignKey(
         "campaigns.Campaign",
@@ -38,28 +35,6 @@ class UnitSummary(models.Model):
     photos = models.ManyToManyField(
         "reports.Photo", verbose_name=_("选用的照片"), blank=True, related_name="+"
     )
-    status = models.CharField(
-        _("状态"),
-        max_length=12,
-        choices=Report.Status.choices,
-        default=Report.Status.DRAFT,
-        db_index=True,
-    )
-    version = models.PositiveIntegerField(_("版本"), default=0)
-    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
-    is_late = models.BooleanField(_("逾期报送"), default=False)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
-    return_reason = models.TextField(_("退回原因"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("书面小结")
@@ -73,13 +48,6 @@ class UnitSummary(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def can_become(self, status: str) -> bool:
-        return status in self.TRANSITIONS[self.status]
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in {self.Status.DRAFT, self.Status.RETURNED}
 
 
 class SummaryVersion(models.Model):

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,6 +20,8 @@ from qualitymonth.accounts.scope import scope_of
 from qualitymonth.campaigns.models import Campaign
 from qualitymonth.core.docwriter import DocumentError, heading_level, paragraphs_of
 from qualitymonth.core.feedback import show_errors
+from qualitymonth.reports import review
+from qualitymonth.reports.views import compare_page
 
 from . import services
 from .document import docx_filename, summary_docx
@@ -34,13 +37,6 @@ from .queries import (
 from .versions import compare
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-ACTION_LABELS = {
-    "submitted": gettext_lazy("提交"),
-    "returned": gettext_lazy("退回"),
-    "accepted": gettext_lazy("采用"),
-    "reopened": gettext_lazy("重新打开"),
-}
 
 
 def _summary(request, pk: int) -> UnitSummary:
@@ -172,7 +168,7 @@ def summary_detail(request, pk: int):
     summary = _summary(request, pk)
     versions = list(summary.versions.select_related("created_by"))
     for version in versions:
-        version.label = ACTION_LABELS.get(version.action, version.action)
+        version.label = review.ACTION_WORDS.get(version.action, version.action)
     return render(
         request,
         "summaries/summary_detail.html",
@@ -215,31 +211,14 @@ def review_action(request, pk: int):
 
 @login_required
 def compare_versions(request, pk: int):
-    """Two versions one above the other: what the unit changed after it was sent back."""
+    """Two versions of a summary: what the unit changed after it was sent back."""
     summary = _summary(request, pk)
-    versions = list(summary.versions.all())
-    if len(versions) < 2:
-        return redirect("summaries:detail", pk=summary.pk)
-    by_number = {v.number: v for v in versions}
-
-    def chosen(name: str, default: int) -> int:
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() and int(value) in by_number else default
-
-    old = by_number[chosen("a", versions[-2].number)]
-    new = by_number[chosen("b", versions[-1].number)]
-    for version in versions:
-        version.label = ACTION_LABELS.get(version.action, version.action)
-    return render(
+    return compare_page(
         request,
-        "summaries/compare.html",
-        {
-            "summary": summary,
-            "versions": versions,
-            "old": old,
-            "new": new,
-            "changes": compare(old.snapshot, new.snapshot),
-        },
+        summary.versions.all(),
+        compare,
+        back_url=reverse("summaries:detail", kwargs={"pk": summary.pk}),
+        back_title=summary.title,
     )
 
 
