@@ -202,10 +202,9 @@ class Link(models.Model):
         return self.title or self.url
 
 
-class ReportVersion(models.Model):
-    """What the report said at each submission, return and acceptance, to compare."""
+class ReviewVersion(models.Model):
+    """What a reviewed document said at a submission, return, acceptance or reopening."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     action = models.CharField(max_length=20)
     snapshot = models.JSONField()
@@ -215,7 +214,12 @@ class ReportVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        abstract = True
         ordering = ["number", "id"]
+
+
+class ReportVersion(ReviewVersion):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
 
     def __str__(self) -> str:
         return f"{self.report} v{self.number}"

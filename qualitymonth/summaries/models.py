@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qualitymonth.reports.models import Report, Reviewed
+from qualitymonth.reports.models import Report, Reviewed, ReviewVersion
 
 
 class UnitSummary(Reviewed):
@@ -50,18 +50,8 @@ class UnitSummary(Reviewed):
         return self.title
 
 
-class SummaryVersion(models.Model):
+class SummaryVersion(ReviewVersion):
     summary = models.ForeignKey(UnitSummary, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    action = models.CharField(max_length=20)
-    snapshot = models.JSONField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["number", "id"]
 
     def __str__(self) -> str:
         return f"{self.summary} v{self.number}"
