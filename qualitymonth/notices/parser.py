@@ -317,8 +317,26 @@ _DATE_LINE_RE = re.compile(rf"^[（(]?\s*({_DATE_ANY})\s*[）)]?$")
 _PRINT_LINE_RE = re.compile(rf"^(.*?)\s*({_DATE_ANY})\s*印\s*发$")
 
 # Top-level headings we know, longest first so "活动时间安排" is not read as "活动时间".
+_CONTENT_WORDS = (
+    "活动内容",
+    "主要内容",
+    "重点活动",
+    "主要活动",
+    "活动项目",
+    "具体安排",
+    "活动安排",
+    "工作安排",
+    "工作内容",
+    "活动计划",
+    "重点工作",
+    "主要任务",
+    "重点任务",
+    "工作任务",
+    "具体活动",
+)
 _HEADING_KEYWORDS = sorted(
     {
+        *_CONTENT_WORDS,  # the plan section is a heading too
         "指导思想",
         "总体要求",
         "工作目标",
@@ -338,21 +356,6 @@ _HEADING_KEYWORDS = sorted(
         "组织领导",
         "组织机构",
         "组织架构",
-        "活动内容",
-        "主要内容",
-        "重点活动",
-        "主要活动",
-        "活动项目",
-        "具体安排",
-        "活动安排",
-        "工作安排",
-        "工作内容",
-        "活动计划",
-        "重点工作",
-        "主要任务",
-        "重点任务",
-        "工作任务",
-        "具体活动",
         "活动要求",
         "工作要求",
         "有关要求",
@@ -376,23 +379,6 @@ _HEADING_KEYWORDS = sorted(
 )
 _HEADING_KEYWORD_RE = re.compile("|".join(_HEADING_KEYWORDS))
 _SECTION_ONLY = ("指导思想", "总体要求", "工作目标", "活动目标", "目标任务", "基本原则")
-_CONTENT_WORDS = (
-    "活动内容",
-    "主要内容",
-    "重点活动",
-    "主要活动",
-    "活动项目",
-    "具体安排",
-    "活动安排",
-    "工作安排",
-    "工作内容",
-    "活动计划",
-    "重点工作",
-    "主要任务",
-    "重点任务",
-    "工作任务",
-    "具体活动",
-)
 
 # Labelled fields inside an item ("牵头单位：…；配合单位：…；时间：…").
 _FIELD_LABELS = {

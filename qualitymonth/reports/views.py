@@ -1,6 +1,7 @@
 """Field reports: write (with autosave, photos and attachments), submit, review."""
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -189,11 +190,9 @@ def _history(report: Report) -> dict[str, list]:
 def autosave(request, pk: int):
     """Saves the draft as the reporter types, so a closed tab loses nothing."""
     report = _report(request, pk)
-    if not report.is_editable:
-        # A last keystroke's autosave can arrive after the report was submitted: nothing to do.
-        return HttpResponse(_("已提交，不再自动保存。"))
-    try:
-        problems = services.save_draft(
+    return autosave_response(
+        report,
+        lambda: services.save_draft(
             report,
             request.user,
             title=request.POST.get("title"),
@@ -201,7 +200,18 @@ def autosave(request, pk: int):
             effect=request.POST.get("effect"),
             figures=_figures(request, report),
             links=_links(request),
-        )
+        ),
+    )
+
+
+def autosave_response(document, save: Callable[[], dict[int, str]]) -> HttpResponse:
+    """The answer to an autosave of a reviewed document (a report, a unit summary): when it was
+    saved and which figures were left out, or why it was refused. A last keystroke's autosave
+    can arrive after the document was submitted: then there is nothing to do."""
+    if not document.is_editable:
+        return HttpResponse(_("已提交，不再自动保存。"))
+    try:
+        problems = save()
     except (ValidationError, PermissionDenied) as error:
         return HttpResponse(" ".join(getattr(error, "messages", [str(error)])), status=409)
     text = _("已自动保存 %(time)s") % {"time": timezone.localtime().strftime("%H:%M:%S")}

@@ -8,10 +8,9 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,7 +20,7 @@ from qualitymonth.campaigns.models import Campaign
 from qualitymonth.core.docwriter import DocumentError, heading_level, paragraphs_of
 from qualitymonth.core.feedback import show_errors
 from qualitymonth.reports import review
-from qualitymonth.reports.views import compare_page
+from qualitymonth.reports.views import autosave_response, compare_page
 
 from . import services
 from .document import docx_filename, summary_docx
@@ -145,10 +144,8 @@ def _body_paragraphs(summary: UnitSummary) -> list[dict]:
 def autosave(request, pk: int):
     """Saves the text as the unit types, so a closed tab loses nothing."""
     summary = _summary(request, pk)
-    if not summary.is_editable:
-        # A last keystroke's autosave can arrive after the summary was submitted.
-        return HttpResponse(_("已提交，不再自动保存。"))
-    try:
+
+    def save() -> dict:
         services.save_summary(
             summary,
             request.user,
@@ -156,11 +153,9 @@ def autosave(request, pk: int):
             body=request.POST.get("body"),
             photo_ids=_photo_ids(request),
         )
-    except (ValidationError, PermissionDenied) as error:
-        return HttpResponse(" ".join(getattr(error, "messages", [str(error)])), status=409)
-    return HttpResponse(
-        _("已自动保存 %(time)s") % {"time": timezone.localtime().strftime("%H:%M:%S")}
-    )
+        return {}  # a summary has no figures typed in to leave out
+
+    return autosave_response(summary, save)
 
 
 @login_required
