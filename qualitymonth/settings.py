@@ -82,7 +82,14 @@ INSTALLED_APPS = [
     "qualitymonth.reports",
     "qualitymonth.summaries",
     "qualitymonth.progress",
+    "qualitymonth.dashboard",
+    "qualitymonth.worksummaries",
     "qualitymonth.demo",
+    # self-hosted picture captcha for the public forms (see core/antiabuse.py)
+    "captcha",
+    "qualitymonth.cases",
+    "qualitymonth.portal",
+    "qualitymonth.upward",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +129,7 @@ TEMPLATES = [
                 "qualitymonth.campaigns.context_processors.campaign_switcher",
                 "qualitymonth.accounts.context_processors.user_roles",
                 "qualitymonth.orgs.context_processors.org_nav",
+                "qualitymonth.cases.context_processors.cases_nav",
             ],
         },
     },
@@ -280,3 +288,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Consultations and complaints: a running time limit is flagged (and its handler notified by
+# `qualitymonth check-case-clocks`) when this many working days or fewer are left.
+CASE_CLOCK_WARN_DAYS = int(os.environ.get("CASE_CLOCK_WARN_DAYS") or 2)
+# The captcha picture: 4 characters, valid 10 minutes, drawn without letters easily confused.
+CAPTCHA_LENGTH = 4
+CAPTCHA_TIMEOUT = 10
+CAPTCHA_CHALLENGE_FUNCT = "qualitymonth.core.antiabuse.challenge"

@@ -16,5 +16,11 @@ urlpatterns = [
     path("reports/", include("qualitymonth.reports.urls")),
     path("summaries/", include("qualitymonth.summaries.urls")),
     path("", include("qualitymonth.progress.urls")),
+    path("", include("qualitymonth.dashboard.urls")),
+    path("", include("qualitymonth.worksummaries.urls")),
     path("django-admin/", admin.site.urls),
+    path("cases/", include("qualitymonth.cases.urls")),
+    path("portal/", include("qualitymonth.portal.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("upward/", include("qualitymonth.upward.urls")),
 ]

@@ -83,3 +83,35 @@ def seed_campaign(pudong, admin, seed_notice_bytes):
         read_notice(seed_notice_bytes, SEED_NOTICE.name), org_unit=pudong, by=admin
     )
     return record.campaign
+
+
+@pytest.fixture
+def captcha_test_mode(monkeypatch):
+    """django-simple-captcha's documented test mode: the answer "PASSED" is accepted. The
+    library reads CAPTCHA_TEST_MODE once at import, so the flag is patched where it is read."""
+    from captcha.conf import settings as captcha_settings
+
+    monkeypatch.setattr(captcha_settings, "CAPTCHA_TEST_MODE", True)
+    return "PASSED"
+
+
+@pytest.fixture
+def fresh_cache():
+    """An empty cache, so rate-limit counts of one test never reach the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests run on a file, as the platform does (WAL: readers read while one writes,
+    and a second writer waits its turn), not in memory with a shared cache, where a request
+    fails at once with "table is locked" while a background task is writing."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"]["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")

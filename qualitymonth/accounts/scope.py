@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from qualitymonth.orgs.models import OrgUnit
 
-from .models import Membership, Role
+from .models import Duty, Membership, Role
 
 # Which roles allow which actions on an org unit and everything below it. Features name the
 # action and the org unit that owns the object; nothing else decides permissions.
@@ -33,6 +33,21 @@ ACTION_ROLES: dict[str, set[str]] = {
     # a unit's own work: its tasks, events and reports
     "unit.report": {Role.REPORTER},
     "report.review": {Role.REVIEWER, Role.CAMPAIGN_ADMIN},
+    # the dashboard of a campaign, or of every district under a city, and its exports
+    "dashboard.view": {Role.CAMPAIGN_ADMIN, Role.REVIEWER, Role.CITY_VIEWER},
+    # compile a city's 工作总结 across its districts (a district's own is campaign.admin)
+    "summary.compile": {Role.CAMPAIGN_ADMIN, Role.CITY_VIEWER},
+    # handle consultations, complaints and reports (咨询投诉举报) and see their contact details
+    "case.handle": {Role.SERVICE_STAFF, Role.CAMPAIGN_ADMIN},
+    # send a district campaign's upward package (上报包) to the city
+    "upward.send": {Role.CAMPAIGN_ADMIN},
+    # receive districts' upward packages at a city (asked of a city unit)
+    "upward.receive": {Role.CITY_VIEWER, Role.CAMPAIGN_ADMIN},
+}
+
+# Actions a role allows only to the people of that role holding a named duty (业务人员 职责).
+ACTION_DUTIES: dict[str, dict[str, str]] = {
+    "case.handle": {Role.SERVICE_STAFF: Duty.CASES},
 }
 
 
@@ -65,7 +80,12 @@ class Scope:
 
     def _memberships_for(self, action: str) -> list[Membership]:
         roles = ACTION_ROLES[action]
-        return [m for m in self.memberships if m.role in roles]
+        duties = ACTION_DUTIES.get(action, {})
+        return [
+            m
+            for m in self.memberships
+            if m.role in roles and (m.role not in duties or duties[m.role] in m.duties)
+        ]
 
     def _units_for(self, action: str) -> list[OrgUnit]:
         return [m.org_unit for m in self._memberships_for(action)]
@@ -75,6 +95,10 @@ class Scope:
         if self.is_superuser:
             return True
         return any(m.reaches(org_unit) for m in self._memberships_for(action))
+
+    def anywhere(self, action: str) -> bool:
+        """May the user take ``action`` on something, somewhere (for the navigation)?"""
+        return self.is_superuser or bool(self._memberships_for(action))
 
     def require(self, action: str, org_unit: OrgUnit) -> None:
         if not self.can(action, org_unit):

@@ -68,6 +68,12 @@ ACTIONS = {
     "org.units_imported": "导入单位",
     "person.imported": "导入人员",
     "item.assigned": "分配活动事项",
+    "upward.exported": "导出上报包",
+    "upward.verified": "校验上报包",
+    "upward.refused": "拒绝上报包",
+    "upward.imported": "导入上报包",
+    "upward.replaced": "替换上报包",
+    "upward.discarded": "删除上报包",
 }
 # Other verbs, shown as "<noun>：<phrase>".
 PHRASES = {
@@ -100,6 +106,7 @@ DETAIL_LABELS = {
     "count": "数量",
     "file": "文件",
     "filename": "文件名",
+    "sha256": "校验值",
 }
 # Codes stored under keys that are not model fields ("role" beside a person's fields).
 VALUE_LABELS = {"role": dict(Role.choices)}

@@ -203,6 +203,36 @@ class Indicator(models.Model):
         return f"{self.name}（{self.unit}）" if self.unit else self.name
 
 
+class Formula(models.Model):
+    """A derived figure (派生指标) over the campaign's indicator totals, e.g. 合格率 =
+    合格台数 / 检定台数. Names refer to indicators of any item of the campaign; each is the
+    total over every item that has an indicator of that name."""
+
+    class Display(models.TextChoices):
+        PERCENT = "percent", _("百分比")
+        NUMBER = "number", _("数值")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="formulas")
+    name = models.CharField(_("名称"), max_length=60)
+    expression = models.CharField(_("公式"), max_length=200)
+    display = models.CharField(
+        _("显示为"), max_length=10, choices=Display.choices, default=Display.PERCENT
+    )
+    decimals = models.PositiveSmallIntegerField(_("小数位数"), default=1)
+    order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("派生指标")
+        verbose_name_plural = _("派生指标")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="formula_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} = {self.expression}"
+
+
 # The figures nearly every item's reports carry; a new item starts with these.
 DEFAULT_INDICATORS = [
     {"name": "参与人数", "unit": "人"},

@@ -12,9 +12,18 @@ from django.db.models import Max
 from django.utils import timezone
 
 from qualitymonth.accounts.scope import scope_of
-from qualitymonth.core import audit
+from qualitymonth.core import audit, formulas
 
-from .models import DEFAULT_INDICATORS, Campaign, Category, Contact, Deadline, Indicator, Item
+from .models import (
+    DEFAULT_INDICATORS,
+    Campaign,
+    Category,
+    Contact,
+    Deadline,
+    Formula,
+    Indicator,
+    Item,
+)
 
 CAMPAIGN_FIELDS = [
     "kind",
@@ -256,15 +265,28 @@ def copy_campaign(campaign: Campaign, by, year: int) -> Campaign:
         {"kind": d.kind, "due_date": moved(d.due_date), "description": d.description}
         for d in campaign.deadlines.all()
     ]
-    return create_campaign(
-        campaign.org_unit,
-        by,
-        fields=fields,
-        categories=categories,
-        contacts=contacts,
-        deadlines=deadlines,
-        copied_from=campaign,
-    )
+    with transaction.atomic():
+        copy = create_campaign(
+            campaign.org_unit,
+            by,
+            fields=fields,
+            categories=categories,
+            contacts=contacts,
+            deadlines=deadlines,
+            copied_from=campaign,
+        )
+        Formula.objects.bulk_create(
+            Formula(
+                campaign=copy,
+                name=f.name,
+                expression=f.expression,
+                display=f.display,
+                decimals=f.decimals,
+                order=f.order,
+            )
+            for f in campaign.formulas.all()
+        )
+    return copy
 
 
 # Categories and items ------------------------------------------------------------------------
@@ -427,3 +449,72 @@ def set_indicators(item: Item, by, rows: list[dict[str, Any]]) -> None:
                 Indicator.objects.create(item=item, order=order, **values)
         after = [audit.snapshot(i) for i in item.indicators.all()]
         _audit(by, "item.indicators_set", item, before={"rows": before}, after={"rows": after})
+
+
+# Derived figures -----------------------------------------------------------------------------
+
+
+def indicator_names(campaign: Campaign) -> list[str]:
+    """The names a formula of the campaign may use, in plan order, each once."""
+    names = Indicator.objects.filter(item__campaign=campaign).order_by(
+        "item__category__order", "item__order", "order"
+    )
+    return list(dict.fromkeys(names.values_list("name", flat=True)))
+
+
+def save_formula(
+    campaign: Campaign,
+    by,
+    *,
+    name: str,
+    expression: str,
+    display: str = Formula.Display.PERCENT,
+    decimals: int = 1,
+    formula: Formula | None = None,
+) -> Formula:
+    """Add a derived figure, or change ``formula``. The expression is checked against the
+    campaign's indicator names; ``ValidationError`` says in Chinese what is wrong."""
+    _require_admin(by, campaign)
+    name = name.strip()
+    if not name:
+        raise ValidationError("请填写派生指标的名称，例如：合格率")
+    try:
+        formulas.parse(expression, indicator_names(campaign))
+    except formulas.FormulaError as error:
+        raise ValidationError(str(error)) from error
+    clash = campaign.formulas.filter(name=name).exclude(pk=getattr(formula, "pk", None))
+    if clash.exists():
+        raise ValidationError(f"已有名为“{name}”的派生指标。")
+    with transaction.atomic():
+        before = audit.snapshot(formula) if formula else None
+        if formula is None:
+            order = (campaign.formulas.aggregate(m=Max("order"))["m"] or 0) + 1
+            formula = Formula(campaign=campaign, order=order)
+        formula.name = name
+        formula.expression = expression.strip()
+        formula.display = display
+        formula.decimals = decimals
+        formula.save()
+        audit.record(
+            by,
+            "formula.saved",
+            formula,
+            before=before,
+            after=audit.snapshot(formula),
+            org_unit=campaign.org_unit,
+        )
+    return formula
+
+
+def delete_formula(formula: Formula, by) -> None:
+    campaign = formula.campaign
+    _require_admin(by, campaign)
+    with transaction.atomic():
+        audit.record(
+            by,
+            "formula.deleted",
+            formula,
+            before=audit.snapshot(formula),
+            org_unit=campaign.org_unit,
+        )
+        formula.delete()

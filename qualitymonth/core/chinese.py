@@ -1,6 +1,7 @@
 """Chinese numerals and dates as people write them in official documents. No Django here."""
 
 import datetime
+from decimal import Decimal
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
 
@@ -82,3 +83,10 @@ def pinyin_key(text: str) -> str:
     """A sort key that orders Chinese names as people expect: by pinyin, syllable by syllable
     (白莲泾 < 北蔡 < 曹路). Letters and digits keep their place."""
     return " ".join(lazy_pinyin(text or "", style=Style.NORMAL)).lower()[:255]
+
+
+def plain_number(value: Decimal | int | float | str | None) -> str:
+    """120.00 → "120", 98.50 → "98.5", None → "—": a figure as people write it."""
+    if value is None:
+        return "—"
+    return f"{Decimal(value).normalize():f}"

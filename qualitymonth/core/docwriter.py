@@ -98,6 +98,16 @@ class Image:
     caption: str = ""
 
 
+@dataclass(frozen=True)
+class Annex:
+    """An attachment (附件) after the signature, on its own pages: its title, then its tables
+    and its pictures."""
+
+    title: str
+    tables: Sequence[Table] = ()
+    images: Sequence[Image] = ()
+
+
 class DocumentError(ValueError):
     """Something given to the writer cannot go into a document; the message says what."""
 
@@ -150,9 +160,11 @@ def write_document(
     tables: Sequence[Table] = (),
     images: Sequence[Image] = (),
     images_title: str = "活动照片",
+    annexes: Sequence[Annex] = (),
 ) -> bytes:
     """A GB/T 9704-2012 document: the title, the body (headings recognised by their numbering),
-    the tables, the signature and date, and the images as an attachment (附件) with captions.
+    the tables, the signature and date, and the attachments (附件): each of ``annexes``, then
+    ``images`` with their captions as one more.
 
     ``title`` may hold line breaks ("\\n") where the title should break. Raises
     ``DocumentError`` for an image that is not a JPEG or PNG.
@@ -169,14 +181,13 @@ def write_document(
             _add_body_paragraph(document, text.strip())
     for table in tables:
         _add_table(document, table)
-    if images:
-        # 附件说明: below the text, one line free, two characters in.
-        _blank_line(document)
-        _add_body_paragraph(document, f"附件：{images_title}", heading=False)
+    annexes = list(annexes) + ([Annex(images_title, images=images)] if images else [])
+    if annexes:
+        _add_annex_note(document, [annex.title for annex in annexes])
     if signature or date:
         _add_signature(document, signature or "", _date_text(date))
-    if images:
-        _add_images(document, images, images_title)
+    for number, annex in enumerate(annexes, start=1):
+        _add_annex(document, annex, "附件" if len(annexes) == 1 else f"附件{number}")
 
     properties = document.core_properties
     properties.title = title.replace("\n", "")
@@ -448,16 +459,39 @@ def _width_in_chars(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
 
 
-def _add_images(document, images: Sequence[Image], title: str) -> None:
-    """The attachment: on a new page "附件" at the top left in 黑体, its title like a
-    document's, then each picture with its caption below, kept together."""
-    label = document.add_paragraph()
-    _exact_lines(label)
-    label.add_run().add_break(WD_BREAK.PAGE)
-    _run(label, "附件", HEI_FONT, SIZE_3)
+def _add_annex_note(document, titles: Sequence[str]) -> None:
+    """附件说明 (GB/T 9704-2012 7.3.3): below the text, one line free, two characters in;
+    several attachments numbered "附件：1.…", the later ones aligned under the first."""
     _blank_line(document)
-    _add_title(document, title)
+    if len(titles) == 1:
+        _add_body_paragraph(document, f"附件：{titles[0]}", heading=False)
+        return
+    for number, title in enumerate(titles, start=1):
+        paragraph = document.add_paragraph()
+        _exact_lines(paragraph)
+        _indent_chars(paragraph, 2 if number == 1 else 5)
+        prefix = "附件：" if number == 1 else ""
+        _run(paragraph, f"{prefix}{number}.{title}", BODY_FONT, SIZE_3)
+
+
+def _add_annex(document, annex: Annex, label: str) -> None:
+    """An attachment: on a new page its label ("附件2") at the top left in 黑体, its title like
+    a document's, then its tables and pictures."""
+    paragraph = document.add_paragraph()
+    _exact_lines(paragraph)
+    paragraph.add_run().add_break(WD_BREAK.PAGE)
+    _run(paragraph, label, HEI_FONT, SIZE_3)
     _blank_line(document)
+    _add_title(document, annex.title)
+    for table in annex.tables:
+        _add_table(document, table)
+    if annex.images:
+        _blank_line(document)
+        _add_images(document, annex.images)
+
+
+def _add_images(document, images: Sequence[Image]) -> None:
+    """Each picture with its caption below, kept together."""
     max_width = Mm(TEXT_WIDTH_MM)
     max_height = Mm(150)  # leaves room for the caption on the same page
     for number, image in enumerate(images, start=1):

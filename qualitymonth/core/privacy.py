@@ -23,3 +23,11 @@ def mask_id_number(number: str) -> str:
     if len(number) <= 10:
         return "*" * len(number)
     return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}"
+
+
+def mask_name(name: str) -> str:
+    """A person's name keeps its first character: 张三 → 张*, 欧阳娜娜 → 欧***."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    return name[0] + "*" * (len(name) - 1)

@@ -100,6 +100,16 @@ def _text(values: tuple, index: int) -> str:
     return str(value).strip()
 
 
+@dataclass
+class Sheet:
+    """One table of a workbook: its sheet name, the header row and the rows."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence]
+    widths: Sequence[int] | None = None
+
+
 def write_table(
     headers: Sequence[str],
     rows: Iterable[Sequence],
@@ -110,20 +120,27 @@ def write_table(
 ) -> bytes:
     """A workbook with one table sheet (bold frozen header, sensible widths) and, if given,
     a 说明 sheet of notes."""
+    return write_workbook([Sheet(title, headers, rows, widths)], notes=notes)
+
+
+def write_workbook(sheets: Sequence[Sheet], *, notes: Sequence[str] = ()) -> bytes:
+    """A workbook with a table sheet each (bold frozen header, sensible widths) and, if given,
+    a 说明 sheet of notes."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F3")
-        cell.alignment = Alignment(vertical="center")
-    for row in rows:
-        sheet.append(["" if value is None else value for value in row])
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        width = widths[index - 1] if widths else max(10, len(header) * 2 + 4)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    workbook.remove(workbook.active)
+    for table in sheets:
+        sheet = workbook.create_sheet(table.title[:31])
+        sheet.append(list(table.headers))
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="DDE6F3")
+            cell.alignment = Alignment(vertical="center")
+        for row in table.rows:
+            sheet.append(["" if value is None else value for value in row])
+        sheet.freeze_panes = "A2"
+        for index, header in enumerate(table.headers, start=1):
+            width = table.widths[index - 1] if table.widths else max(10, len(header) * 2 + 4)
+            sheet.column_dimensions[get_column_letter(index)].width = width
     if notes:
         help_sheet = workbook.create_sheet("说明")
         for note in notes:

@@ -13,6 +13,7 @@ from qualitymonth.assignments.models import Assignment
 from qualitymonth.assignments.services import assign_units
 from qualitymonth.campaigns import services as campaign_services
 from qualitymonth.campaigns.models import Campaign
+from qualitymonth.demo.cases import load_sample_cases
 from qualitymonth.demo.samples import load_samples
 from qualitymonth.notices import services as notice_services
 from qualitymonth.notices.reader import read_notice
@@ -59,6 +60,7 @@ def load_demo() -> dict:
         campaign = _ensure_campaign(pudong, admin)
         _ensure_assignments(campaign, admin)
         load_samples(campaign, User.objects.get(username="reviewer"))
+        load_sample_cases(bureau)
     return {"accounts": DEMO_ACCOUNTS, "superuser": superuser, "campaign": campaign}
 
 

@@ -9,6 +9,7 @@ import datetime
 import zoneinfo
 
 from qualitymonth.accounts.models import Membership, Role, User
+from qualitymonth.campaigns import services as campaign_services
 from qualitymonth.campaigns.models import Campaign
 from qualitymonth.events.services import plan_event, set_status
 from qualitymonth.orgs.models import OrgUnit
@@ -34,7 +35,7 @@ WORK = {
         "{unit}计量器具上门集中强检",
         "计量所上门为菜场、超市小商户检定电子秤。",
         "提高了小商户计量器具受检率，现场纠正不准确器具。",
-        {"参与人数": 35, "活动场次": 1},
+        {"参与人数": 35, "活动场次": 1, "检定台数": 120, "合格台数": 114},
     ),
 }
 
@@ -49,6 +50,7 @@ def load_samples(campaign: Campaign, reviewer: User) -> None:
         ).order_by("pinyin")[:UNITS]
     )
     items = {item.number: item for item in campaign.items.filter(number__in=WORK)}
+    _metrology_figures(campaign, items[19])
     for index, unit in enumerate(units):
         author = _sample_reporter(unit, index)
         for offset, (number, work) in enumerate(WORK.items()):
@@ -56,6 +58,29 @@ def load_samples(campaign: Campaign, reviewer: User) -> None:
             _sample(campaign, items[number], unit, author, reviewer, work, day, index * 2 + offset)
         if index < 6:
             _sample_summary(campaign, unit, author, reviewer, accept=index < 4)
+
+
+def _metrology_figures(campaign: Campaign, item) -> None:
+    """The metrology item counts instruments verified and passed; 合格率 is their ratio."""
+    admin = User.objects.get(username="admin")
+    rows = [
+        {
+            "id": i.pk,
+            "name": i.name,
+            "unit": i.unit,
+            "value_type": i.value_type,
+            "aggregation": i.aggregation,
+        }
+        for i in item.indicators.all()
+    ]
+    for name in ("检定台数", "合格台数"):
+        if name not in {row["name"] for row in rows}:
+            rows.append({"name": name, "unit": "台", "value_type": "integer", "aggregation": "sum"})
+    campaign_services.set_indicators(item, admin, rows)
+    if not campaign.formulas.filter(name="合格率").exists():
+        campaign_services.save_formula(
+            campaign, admin, name="合格率", expression="合格台数 / 检定台数"
+        )
 
 
 def _sample_summary(campaign, unit, author, reviewer, *, accept: bool) -> None:

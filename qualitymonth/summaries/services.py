@@ -21,7 +21,7 @@ from qualitymonth.accounts.scope import scope_of
 from qualitymonth.assignments.models import Assignment
 from qualitymonth.campaigns.models import Campaign, Indicator
 from qualitymonth.core import audit
-from qualitymonth.core.chinese import chinese_numeral
+from qualitymonth.core.chinese import chinese_numeral, plain_number
 from qualitymonth.core.notifications import notify
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports import review
@@ -107,11 +107,6 @@ def aggregate(values: list[Decimal], how: str) -> Decimal:
     if how == Aggregation.MIN:
         return min(values)
     return sum(values, Decimal(0))
-
-
-def plain_number(value: Decimal | str) -> str:
-    """120.00 → "120", 98.50 → "98.5": a figure as people write it."""
-    return f"{Decimal(value).normalize():f}"
 
 
 def unit_figures(reports: Iterable[Report]) -> list[dict]:

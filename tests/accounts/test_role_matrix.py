@@ -30,6 +30,9 @@ A, PUB, ADM, REV, REP, OREP, SVC, CITY, HP = PEOPLE
 CAMPAIGN_ADMIN_ONLY = {"default": 403, A: 302, PUB: 404, HP: 404, ADM: 200}
 ANY_DISTRICT_ADMIN = {"default": 403, A: 302, ADM: 200, HP: 200}
 DONE_BY_ADMIN = {**CAMPAIGN_ADMIN_ONLY, ADM: 302}
+# the dashboard: the district's admins and reviewers, and the city office above
+ANALYSTS = {**CAMPAIGN_ADMIN_ONLY, REV: 200, CITY: 200}
+CITY_ONLY = {"default": 404, A: 302, CITY: 200}
 
 PAGES = {
     "campaign overview": (
@@ -59,6 +62,17 @@ PAGES = {
     "units export": ("orgs:export", None, ANY_DISTRICT_ADMIN),
     "audit log": ("audit:list", None, ANY_DISTRICT_ADMIN),
     "audit export": ("audit:export", None, ANY_DISTRICT_ADMIN),
+    "upward package (上报市级)": ("upward:send", "campaign", CAMPAIGN_ADMIN_ONLY),
+    "received packages (上报包)": ("upward:received", None, {"default": 403, A: 302, CITY: 200}),
+    "dashboard": ("dashboard:campaign", "campaign", ANALYSTS),
+    "dashboard drill-down": ("dashboard:drill", "campaign", ANALYSTS),
+    "dashboard workbook": ("dashboard:export", "campaign_all", ANALYSTS),
+    "derived figures": ("dashboard:formulas", "campaign", CAMPAIGN_ADMIN_ONLY),
+    "work summary": ("worksummaries:campaign", "campaign", CAMPAIGN_ADMIN_ONLY),
+    "city dashboard": ("dashboard:city", "city_2024", CITY_ONLY),
+    "city work summary": ("worksummaries:city", "city_2024", CITY_ONLY),
+    # service staff without the 咨询投诉举报 duty do not handle cases
+    "cases": ("cases:list", None, ANY_DISTRICT_ADMIN),
 }
 
 ACTIONS = {
@@ -101,6 +115,8 @@ def world(pudong, huangpu, lujiazui, city, seed_campaign, seed_notice_bytes, adm
         "item": {"pk": campaign.pk, "item_pk": campaign.items.get(number=2).pk},
         "reporter": {"pk": reporter.pk},
         "zhoujiadu": {"pk": zhoujiadu.pk},
+        "campaign_all": {"pk": campaign.pk, "group": "all"},
+        "city_2024": {"pk": city.pk, "year": 2024},
         None: {},
     }
     return people, objects

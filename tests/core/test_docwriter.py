@@ -217,3 +217,30 @@ def test_an_image_that_is_not_a_picture_is_named():
 
 def test_char_space_fills_28_characters():
     assert docwriter.char_space() == round((Mm(156).pt / 28 - 16) * 4096)
+
+
+def test_several_attachments_are_numbered_and_each_starts_a_page():
+    data = docwriter.write_document(
+        "浦东新区2024年质量月活动工作总结",
+        ["一、总体情况", "全区共有12个单位参与。"],
+        signature="浦东新区市场监督管理局",
+        date=datetime.date(2024, 10, 8),
+        annexes=[
+            docwriter.Annex("统计表", tables=[Table("表1　主要指标", ["指标"], [["参与人数"]])])
+        ],
+        images=[Image(picture(), "北蔡镇 9月3日 市民看质量")],
+    )
+    document = docx.Document(io.BytesIO(data))
+    texts = [p.text for p in document.paragraphs]
+    # 附件说明: "附件：1.…", the second aligned under the first, before the signature
+    first, second = paragraph(document, "附件：1.统计表"), paragraph(document, "2.活动照片")
+    assert texts.index("附件：1.统计表") + 1 == texts.index("2.活动照片")
+    assert texts.index("2.活动照片") < texts.index("浦东新区市场监督管理局")
+    assert first._p.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "200"
+    assert second._p.pPr.find(qn("w:ind")).get(qn("w:firstLineChars")) == "500"
+    for label in ("附件1", "附件2"):
+        found = paragraph(document, label)
+        assert east_asian(found.runs[-1]) == "黑体"
+        assert found._p.find(f".//{qn('w:br')}").get(qn("w:type")) == "page"
+    assert texts.index("附件1") < texts.index("表1　主要指标") < texts.index("附件2")
+    assert len(document.inline_shapes) == 1

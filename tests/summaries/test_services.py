@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from qualitymonth.accounts.models import Role
 from qualitymonth.assignments.services import assign_units
 from qualitymonth.campaigns.models import Deadline, Indicator
+from qualitymonth.core.chinese import plain_number
 from qualitymonth.core.models import AuditEntry, Notification
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports import services as reports
@@ -67,7 +68,7 @@ def test_figures_combine_as_each_indicator_says(reporter, campaign, lujiazui, wr
     assert services.aggregate([Decimal("1"), Decimal("2")], Indicator.Aggregation.AVERAGE) == (
         Decimal("1.50")
     )
-    assert services.plain_number(Decimal("98.50")) == "98.5"
+    assert plain_number(Decimal("98.50")) == "98.5"
     assert services.figure_phrase(
         {"name": "合格率", "unit": "%", "aggregation": "avg", "value": "98.5"}
     ) == ("合格率平均98.5%")

@@ -1,11 +1,12 @@
 from django import template
 
-from qualitymonth.core.chinese import chinese_date, chinese_period
+from qualitymonth.core.chinese import chinese_date, chinese_period, plain_number
 from qualitymonth.core.privacy import mask_phone
 
 register = template.Library()
 
 register.filter("cn_date", chinese_date)
+register.filter("plain", plain_number)  # 120.00 → 120
 
 
 @register.simple_tag

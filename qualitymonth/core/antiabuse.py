@@ -1,0 +1,147 @@
+"""Protection of the public forms (cases, registrations, quizzes): rate limits and a captcha.
+
+Rate limits
+    Counted in Django's cache, per client address and per mobile number, in fixed windows
+    (``Rate(count, seconds)``). Each public form names its own rates beside its view, e.g. the
+    case form: 10 submissions an hour from one address, 5 a day for one mobile number. Keys
+    hold a keyed hash of the address or number, never the number itself. The embedded mode uses
+    the local-memory cache (one process); a deployment with several app servers must point
+    ``CACHES`` at a shared cache (Redis), or each server counts on its own.
+
+    ``hit(...)`` counts one attempt and raises ``RateLimited`` once the window's count is
+    exceeded; its ``message`` is the Chinese sentence to show, with when to try again.
+
+Captcha
+    django-simple-captcha, chosen over ALTCHA because it works with no JavaScript at all (a
+    picture and a text box, the 图形验证码 Chinese users know from every government site), so it
+    works in WeChat's browser and under our strict CSP without vendoring a web component; it is
+    self-hosted (images drawn by Pillow on our server, challenges kept in our database), so it
+    needs no outside service. ALTCHA's proof of work only slows a bot down, a picture stops the
+    simple ones. Use ``CaptchaForm`` (or add ``captcha = captcha_field()`` to a form) on every
+    public form; tests switch on the library's documented test mode (``CAPTCHA_TEST_MODE``,
+    answer "PASSED") through the ``captcha_test_mode`` fixture, never in settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+import time
+from dataclasses import dataclass
+
+from captcha.fields import CaptchaField, CaptchaTextInput
+from django import forms
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+from .security import client_ip
+
+
+@dataclass(frozen=True)
+class Rate:
+    count: int
+    seconds: int
+
+    def describe(self) -> str:
+        """ "每小时最多 10 次" and the like, for the message."""
+        names = {60: "每分钟", 600: "每 10 分钟", 3600: "每小时", 86400: "每天"}
+        period = names.get(self.seconds) or f"每 {math.ceil(self.seconds / 60)} 分钟"
+        return f"{period}最多 {self.count} 次"
+
+
+class RateLimited(Exception):
+    """Too many attempts; ``message`` says so in Chinese, ``retry_after`` in seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+def _key(bucket: str, kind: str, who: str, window: int) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), who.encode(), hashlib.sha256).hexdigest()
+    return f"antiabuse:{bucket}:{kind}:{digest[:32]}:{window}"
+
+
+def hit(bucket: str, kind: str, who: str, rate: Rate, *, label: str) -> None:
+    """Count one attempt of ``who`` (an address, a mobile number) in ``bucket``.
+
+    ``label`` names ``who`` in the message ("同一网络", "该手机号"). Raises ``RateLimited`` when
+    this attempt is over ``rate``; the refused attempt still counts, so hammering does not help.
+    """
+    if not who:
+        return
+    now = time.time()
+    window = int(now // rate.seconds)
+    key = _key(bucket, kind, who, window)
+    cache.add(key, 0, timeout=rate.seconds + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=rate.seconds + 5)
+        count = 1
+    if count > rate.count:
+        retry_after = max(1, int((window + 1) * rate.seconds - now))
+        minutes = max(1, math.ceil(retry_after / 60))
+        wait = f"{minutes} 分钟" if minutes < 120 else f"{math.ceil(minutes / 60)} 小时"
+        raise RateLimited(f"操作过于频繁：{label}{rate.describe()}，请 {wait}后再试。", retry_after)
+
+
+def limit_address(request, bucket: str, rate: Rate) -> None:
+    """Count one attempt from the request's client address (behind ``PROXY_COUNT`` proxies)."""
+    hit(bucket, "ip", client_ip(request) or "", rate, label="同一网络地址")
+
+
+def limit_mobile(mobile: str, bucket: str, rate: Rate) -> None:
+    """Count one attempt for a mobile number (digits only, so "138 1234 5678" is the same)."""
+    digits = "".join(ch for ch in mobile or "" if ch.isdigit())
+    hit(bucket, "mobile", digits, rate, label="同一手机号")
+
+
+# Letters and digits nobody mixes up on a phone screen: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
+CAPTCHA_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+
+
+def challenge() -> tuple[str, str]:
+    """The captcha's text (``CAPTCHA_CHALLENGE_FUNCT``): shown and expected the same."""
+    from captcha.conf import settings as captcha_settings
+
+    text = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(captcha_settings.CAPTCHA_LENGTH))
+    return text, text
+
+
+class Captcha(CaptchaTextInput):
+    """The picture, the answer box and a "换一张" button (static/qualitymonth/captcha.js)."""
+
+    template_name = "core/captcha_widget.html"
+    # One label for the answer box (a MultiWidget would make a fieldset of picture and key).
+    use_fieldset = False
+
+
+def captcha_field() -> CaptchaField:
+    return CaptchaField(
+        label=_("验证码"),
+        help_text=_("请输入图中的字符，不区分大小写。"),
+        widget=Captcha(),
+        error_messages={
+            "invalid": _("验证码不正确或已过期，请看新的图片重新输入。"),
+            "required": _("请输入验证码。"),
+        },
+    )
+
+
+class CaptchaForm(forms.Form):
+    """Base of every public form: its fields, then the captcha last.
+
+    ``class RegistrationForm(CaptchaForm): name = …`` — the captcha is moved to the end so it
+    sits above the submit button whatever fields the subclass declares.
+    """
+
+    captcha = captcha_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["captcha"] = self.fields.pop("captcha")

@@ -1,0 +1,411 @@
+"""Reads of the dashboard: what accepted reports add up to, by category, item, unit,
+street/town, day and district. Every table is two grouped queries (counts, and indicator
+values), whatever the number of reports; the database does the adding.
+
+A figure counts only accepted reports (已采用): what the bureau stands behind. A report's day is
+its event's day, or the day it was sent when it reports work without an event. Its street/town
+is the event's, else the unit's own when the unit is a street or town, else its parent's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, QuerySet, Sum, When
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+from qualitymonth.campaigns.models import Campaign, Category, Formula, Indicator, Item
+from qualitymonth.core import formulas
+from qualitymonth.events.models import Event
+from qualitymonth.orgs.models import OrgUnit
+from qualitymonth.reports.models import Report, ReportValue
+
+STREET_KINDS = (OrgUnit.Kind.SUBDISTRICT, OrgUnit.Kind.TOWN)
+GROUPS = ("category", "item", "unit", "street", "day", "district")
+PARTICIPANTS = "参与人数"
+
+
+def group_expression(group: str, prefix: str = ""):
+    """The value a report is grouped by; ``prefix`` reaches the report from another model
+    ("report__" from a ReportValue)."""
+    p = prefix
+    if group == "category":
+        return F(f"{p}item__category_id")
+    if group == "item":
+        return F(f"{p}item_id")
+    if group == "unit":
+        return F(f"{p}org_unit_id")
+    if group == "district":
+        return F(f"{p}item__campaign__org_unit_id")
+    if group == "day":
+        zone = timezone.get_current_timezone()
+        return Coalesce(
+            TruncDate(f"{p}event__starts_at", tzinfo=zone),
+            TruncDate(f"{p}submitted_at", tzinfo=zone),
+        )
+    if group == "street":
+        return Coalesce(
+            F(f"{p}event__street_town_id"),
+            Case(When(**{f"{p}org_unit__kind__in": STREET_KINDS}, then=F(f"{p}org_unit_id"))),
+            Case(
+                When(
+                    **{f"{p}org_unit__parent__kind__in": STREET_KINDS},
+                    then=F(f"{p}org_unit__parent_id"),
+                )
+            ),
+        )
+    raise ValueError(f"unknown group {group!r}")
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Which accepted reports a figure stands for: those of some campaigns, narrowed by any of
+    category, item, unit, street/town, day, district and indicator (reports that carry it)."""
+
+    campaign_ids: tuple[int, ...]
+    category: int | None = None
+    item: int | None = None
+    unit: int | None = None
+    street: int | None = None
+    day: datetime.date | None = None
+    district: int | None = None
+    indicator: str | None = None
+
+    def narrowed(self, **filters) -> Slice:
+        return replace(self, **filters)
+
+    @property
+    def filters(self) -> dict:
+        """The narrowing filters that are set, as a query string would carry them."""
+        names = ("category", "item", "unit", "street", "day", "district", "indicator")
+        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+
+    def apply(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
+        p = prefix
+        queryset = queryset.filter(
+            **{
+                f"{p}item__campaign_id__in": self.campaign_ids,
+                f"{p}status": Report.Status.ACCEPTED,
+            }
+        )
+        exact = {
+            "category": f"{p}item__category_id",
+            "item": f"{p}item_id",
+            "unit": f"{p}org_unit_id",
+            "district": f"{p}item__campaign__org_unit_id",
+        }
+        for name, lookup in exact.items():
+            if getattr(self, name) is not None:
+                queryset = queryset.filter(**{lookup: getattr(self, name)})
+        for name in ("street", "day"):
+            if getattr(self, name) is not None:
+                queryset = queryset.alias(**{f"_{name}": group_expression(name, p)}).filter(
+                    **{f"_{name}": getattr(self, name)}
+                )
+        if self.indicator is not None:
+            if p:
+                queryset = queryset.filter(indicator__name=self.indicator)
+            else:
+                carries = ReportValue.objects.filter(
+                    report=OuterRef("pk"), indicator__name=self.indicator
+                )
+                queryset = queryset.filter(Exists(carries))
+        return queryset
+
+    def reports(self) -> QuerySet[Report]:
+        return self.apply(Report.objects.all())
+
+
+@dataclass
+class Row:
+    """One line of a table: what a group of accepted reports adds up to."""
+
+    key: object
+    label: str = ""
+    reports: int = 0
+    units: int = 0
+    events: int = 0
+    values: dict[str, Decimal] = field(default_factory=dict)
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    derived: dict[str, Decimal | None] = field(default_factory=dict)
+    filters: dict = field(default_factory=dict)  # the slice narrowing that drills into it
+    url: str = ""  # the reports behind it
+
+    def value(self, name: str) -> Decimal | None:
+        return self.values.get(name)
+
+
+def count_reports(slice_: Slice, group: str | None) -> dict[object, Row]:
+    """Reports, distinct units and distinct events of each group, in one query."""
+    reports = slice_.apply(Report.objects.all()).order_by()
+    counts = {"reports": Count("id"), "units": Count("org_unit_id", distinct=True)}
+    counts["events"] = Count("event_id", distinct=True)
+    if group is None:
+        totals = reports.aggregate(**counts)
+        return {None: Row(key=None, **totals)}
+    rows = reports.annotate(key=group_expression(group)).values("key").annotate(**counts)
+    return {row["key"]: Row(**row) for row in rows}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What one group's values of one indicator name come to, kept whole so that groups can
+    be added together: how it adds up, and the sum, count, largest and smallest value."""
+
+    how: str
+    sum: Decimal
+    count: int
+    max: Decimal
+    min: Decimal
+
+    @property
+    def value(self) -> Decimal:
+        if self.how == Indicator.Aggregation.AVERAGE:
+            return (self.sum / self.count).quantize(Decimal("0.01"))
+        return getattr(self, self.how)
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            self.how,
+            self.sum + other.sum,
+            self.count + other.count,
+            max(self.max, other.max),
+            min(self.min, other.min),
+        )
+
+
+def indicator_tallies(slice_: Slice, group: str | None) -> dict[object, dict[str, Tally]]:
+    """Each group's tally of every indicator, by indicator name, in one query.
+
+    Indicators of different items that share a name add up together. Each adds up as its
+    indicator says: a sum, an average over the reports, the largest or the smallest; where
+    items disagree on how, the sum stands.
+    """
+    values = slice_.apply(ReportValue.objects.all(), prefix="report__").order_by()
+    if group is not None:
+        values = values.annotate(key=group_expression(group, "report__"))
+    keys = (["key"] if group is not None else []) + ["indicator__name", "indicator__aggregation"]
+    rows = values.values(*keys).annotate(
+        sum=Sum("value"), count=Count("id"), max=Max("value"), min=Min("value")
+    )
+    result: dict[object, dict[str, Tally]] = defaultdict(dict)
+    for row in rows:
+        key, name, how = row.get("key"), row["indicator__name"], row["indicator__aggregation"]
+        if name in result[key] and how != Indicator.Aggregation.SUM:
+            continue
+        result[key][name] = Tally(how, row["sum"], row["count"], row["max"], row["min"])
+    return result
+
+
+def table(
+    slice_: Slice,
+    group: str | None,
+    *,
+    compiled: Sequence[tuple[str, formulas.Formula]] = (),
+    counts_only: bool = False,
+) -> dict[object, Row]:
+    """Counts, indicator totals and derived figures of each group (or of all, ``group=None``);
+    ``counts_only`` leaves the indicators out (one query instead of two)."""
+    rows = count_reports(slice_, group)
+    if not counts_only:
+        for key, tallies in indicator_tallies(slice_, group).items():
+            rows.setdefault(key, Row(key=key)).tallies = tallies
+    for key, row in rows.items():
+        _finish(row, compiled)
+        if group is not None:
+            row.filters = {group: key}
+    return rows
+
+
+def _finish(row: Row, compiled: Sequence[tuple[str, formulas.Formula]]) -> None:
+    row.values = {name: tally.value for name, tally in row.tallies.items()}
+    row.derived = {name: formula.evaluate(row.values) for name, formula in compiled}
+
+
+# A unit, and its events, belong to one district: its rows add up to the whole without
+# counting a unit twice.
+PARTITIONS = ("district",)
+
+
+def added_up(rows: Iterable[Row], compiled: Sequence[tuple[str, formulas.Formula]]) -> Row:
+    """The total of the rows of a partition: what one more pass over the reports would give."""
+    total = Row(key=None)
+    for row in rows:
+        total.reports += row.reports
+        total.units += row.units
+        total.events += row.events
+        for name, tally in row.tallies.items():
+            total.tallies[name] = total.tallies[name] + tally if name in total.tallies else tally
+    _finish(total, compiled)
+    return total
+
+
+# Labels and order of the groups -------------------------------------------------------------
+
+
+def campaign_formulas(campaigns: Iterable[Campaign]) -> list[tuple[str, Formula, formulas.Formula]]:
+    """The derived figures of the campaigns, each name once, checked against the indicators;
+    a formula that no longer fits its indicators (one was renamed) is left out."""
+    result: dict[str, tuple[str, Formula, formulas.Formula]] = {}
+    campaign_ids = [c.pk for c in campaigns]
+    names = set(
+        Indicator.objects.filter(item__campaign_id__in=campaign_ids).values_list("name", flat=True)
+    )
+    for formula in Formula.objects.filter(campaign_id__in=campaign_ids).order_by("order", "id"):
+        if formula.name in result:
+            continue
+        try:
+            result[formula.name] = (
+                formula.name,
+                formula,
+                formulas.parse(formula.expression, names),
+            )
+        except formulas.FormulaError:
+            continue
+    return list(result.values())
+
+
+def indicator_columns(campaign_ids: Sequence[int]) -> list[tuple[str, str]]:
+    """(name, unit) of every indicator of the campaigns, each name once, in plan order."""
+    rows = (
+        Indicator.objects.filter(item__campaign_id__in=campaign_ids)
+        .order_by("item__campaign_id", "item__category__order", "item__order", "order", "id")
+        .values_list("name", "unit")
+    )
+    return list(dict.fromkeys((name, unit) for name, unit in rows).keys())
+
+
+def labelled(group: str, rows: dict[object, Row], campaign_ids: Sequence[int]) -> list[Row]:
+    """The rows of a group with their labels, in the order people expect: plan order for
+    categories and items, by date for days, most reports first for units and streets."""
+    keys = [key for key in rows if key is not None]
+    if group == "category":
+        categories = Category.objects.filter(campaign_id__in=campaign_ids).order_by("order", "id")
+        ordered = [(c.pk, c.label + c.title) for c in categories]
+        missing = [Row(key=pk, filters={group: pk}) for pk, _ in ordered if pk not in rows]
+        rows.update({row.key: row for row in missing})
+    elif group == "item":
+        items = Item.objects.filter(campaign_id__in=campaign_ids).order_by(
+            "category__order", "order", "id"
+        )
+        ordered = [(i.pk, str(i)) for i in items]
+        rows.update({pk: Row(key=pk, filters={group: pk}) for pk, _ in ordered if pk not in rows})
+    elif group == "day":
+        ordered = [(key, f"{key.month}月{key.day}日") for key in sorted(keys)]
+    else:
+        units = OrgUnit.objects.filter(pk__in=keys).only("pk", "name", "pinyin")
+        by_pk = {u.pk: u for u in units}
+        keys.sort(key=lambda k: (-rows[k].reports, by_pk[k].pinyin, by_pk[k].name))
+        ordered = [(key, by_pk[key].name) for key in keys]
+    result = []
+    for key, label in ordered:
+        row = rows[key]
+        row.label = label
+        result.append(row)
+    if None in rows and group in ("street",):
+        unplaced = rows[None]
+        unplaced.label = "未指明街镇"
+        result.append(unplaced)
+    return result
+
+
+def events_held(campaign_ids: Sequence[int]) -> int:
+    return Event.objects.filter(
+        item__campaign_id__in=campaign_ids, status=Event.Status.HELD
+    ).count()
+
+
+def district_campaigns(city: OrgUnit, year: int, kind: str) -> list[Campaign]:
+    """Every published campaign of the year of the districts under ``city``: those run in this
+    deployment and those imported from district deployments alike."""
+    return list(
+        Campaign.objects.filter(
+            org_unit__path__startswith=city.path,
+            org_unit__kind=OrgUnit.Kind.DISTRICT,
+            year=year,
+            kind=kind,
+            status=Campaign.Status.PUBLISHED,
+        )
+        .select_related("org_unit")
+        .order_by("org_unit__pinyin", "org_unit__name")
+    )
+
+
+# The whole dashboard --------------------------------------------------------------------------
+
+
+@dataclass
+class Dashboard:
+    """Everything a dashboard page, its exports and the work summary show."""
+
+    campaigns: list[Campaign]
+    slice: Slice
+    columns: list[tuple[str, str]]  # (indicator name, unit)
+    formulas: list[tuple[str, Formula, formulas.Formula]]
+    total: Row
+    tables: dict[str, list[Row]]
+    events_held: int
+
+    @property
+    def start(self) -> datetime.date | None:
+        return min((c.start_date for c in self.campaigns if c.start_date), default=None)
+
+    @property
+    def end(self) -> datetime.date | None:
+        return max((c.end_date for c in self.campaigns if c.end_date), default=None)
+
+    @property
+    def participants(self) -> Decimal | None:
+        return self.total.value(PARTICIPANTS)
+
+    def derived_display(self, name: str, value: Decimal | None) -> str:
+        """A derived figure as people read it: "96.5%" for a rate, else the number."""
+        formula = next(f for n, f, _ in self.formulas if n == name)
+        return display_formula(formula, value)
+
+
+def display_formula(formula: Formula, value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    places = Decimal(1).scaleb(-formula.decimals)
+    if formula.display == Formula.Display.PERCENT:
+        return f"{(value * 100).quantize(places)}%"
+    return f"{value.quantize(places)}"
+
+
+def build_dashboard(
+    campaigns: Sequence[Campaign], groups: Sequence[str], *, counts_only: Sequence[str] = ()
+) -> Dashboard:
+    """The dashboard of ``campaigns`` (one district's, or every district's of a year), with a
+    table per group in ``groups``; the groups in ``counts_only`` without indicators.
+
+    With a partition among the groups (by district, by unit) the total is its rows added up
+    rather than another pass over every report: at national scale, a pass is seconds.
+    """
+    campaign_ids = tuple(c.pk for c in campaigns)
+    slice_ = Slice(campaign_ids)
+    compiled = campaign_formulas(campaigns)
+    pairs = [(name, parsed) for name, _, parsed in compiled]
+    tables = {
+        group: table(slice_, group, compiled=pairs, counts_only=group in counts_only)
+        for group in groups
+    }
+    partition = next((g for g in PARTITIONS if g in tables and g not in counts_only), None)
+    if partition:
+        total = added_up(tables[partition].values(), pairs)
+    else:
+        total = table(slice_, None, compiled=pairs)[None]
+    return Dashboard(
+        campaigns=list(campaigns),
+        slice=slice_,
+        columns=indicator_columns(campaign_ids),
+        formulas=compiled,
+        total=total,
+        tables={group: labelled(group, rows, campaign_ids) for group, rows in tables.items()},
+        events_held=events_held(campaign_ids),
+    )

@@ -1,0 +1,85 @@
+"""Sample cases for the demo, marked 【示例】: a complaint received before the 2024 National Day
+holiday and accepted, a report waiting for its decision, a consultation answered. The service
+account 赵业务 gets the 咨询投诉举报 duty so it can handle them. Loading twice changes nothing."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from qualitymonth.accounts.models import Duty, Membership, Role, User
+from qualitymonth.cases import services
+from qualitymonth.cases.default_rules import ensure_default_rules
+from qualitymonth.cases.models import Case
+from qualitymonth.orgs.models import OrgUnit
+
+SAMPLE = "【示例】"
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def _at(month: int, day: int, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime(2024, month, day, hour, tzinfo=SHANGHAI)
+
+
+def load_sample_cases(bureau: OrgUnit) -> None:
+    membership = Membership.objects.filter(
+        user__username="service", org_unit=bureau, role=Role.SERVICE_STAFF
+    ).first()
+    if membership is None:
+        return
+    if Duty.CASES not in membership.duties:
+        membership.duties = [*membership.duties, Duty.CASES]
+        membership.save(update_fields=["duties"])
+    if Case.objects.filter(subject__startswith=SAMPLE).exists():
+        return
+    ensure_default_rules()
+    handler: User = membership.user
+
+    complaint = services.submit_case(
+        services.CaseInput(
+            kind="complaint",
+            org_unit=bureau,
+            subject=f"{SAMPLE}电动自行车蓄电池",
+            business_name="浦东新区某某电动车商行",
+            business_address="浦东新区示例路 100 号",
+            description="9月20日购买的电动自行车，一周后蓄电池无法充电，商家拒绝更换。"
+            "请求更换蓄电池或退货。",
+            contact_name="王示例",
+            mobile="13800001234",
+        ),
+        received_at=_at(9, 27),
+    )
+    services.assign_case(complaint, handler, handler)
+    services.accept_case(complaint, handler, "符合受理条件，已受理。", at=_at(10, 8, 9))
+
+    services.submit_case(
+        services.CaseInput(
+            kind="report",
+            org_unit=bureau,
+            subject=f"{SAMPLE}菜场电子秤",
+            business_name="某某菜市场 12 号摊位",
+            business_address="浦东新区示例路 200 号",
+            description="摊位电子秤称重明显偏多，怀疑作弊。",
+            contact_name="李示例",
+            mobile="13900005678",
+        ),
+        received_at=_at(9, 29, 15),
+    )
+
+    consultation = services.submit_case(
+        services.CaseInput(
+            kind="consultation",
+            org_unit=bureau,
+            subject=f"{SAMPLE}家用燃气表检定",
+            description="家用燃气表需要多久检定一次？是否收费？",
+            contact_name="赵示例",
+            mobile="13700009999",
+        ),
+        received_at=_at(9, 30, 11),
+    )
+    services.close_case(
+        consultation,
+        handler,
+        "家用燃气表属于强制检定计量器具，实行首次强制检定、限期使用、到期轮换，不收取检定费用。",
+        at=_at(10, 8, 14),
+    )

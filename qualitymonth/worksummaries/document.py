@@ -1,0 +1,89 @@
+"""A work summary as a GB/T 9704-2012 .docx, through the same ``core.docwriter`` as the unit
+summaries: the text, the signature and date, the statistics tables as 附件1 and the photos
+with their captions (unit, date, event) as 附件2."""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+
+from qualitymonth.core import docwriter
+from qualitymonth.core.chinese import plain_number
+from qualitymonth.dashboard.queries import PARTICIPANTS, Dashboard, build_dashboard
+
+from .models import CampaignSummary
+from .services import photo_caption, source_campaigns
+
+log = logging.getLogger(__name__)
+
+
+def statistics_tables(summary: CampaignSummary, dashboard: Dashboard) -> list[docwriter.Table]:
+    """表1 the main figures; 表2 by category (a district) or by district (a city); 表3 by
+    unit. Four columns at most, so they fit the 156 mm text block in 4号 type."""
+    main = [
+        (name, unit, plain_number(dashboard.total.value(name)))
+        for name, unit in dashboard.columns
+        if dashboard.total.value(name) is not None
+    ]
+    main += [
+        (name, "", dashboard.derived_display(name, dashboard.total.derived.get(name)))
+        for name, _, _ in dashboard.formulas
+    ]
+    main.insert(0, ("采用信息", "篇", str(dashboard.total.reports)))
+    main.insert(1, ("参与单位", "个", str(dashboard.total.units)))
+    tables = [docwriter.Table("表1　主要指标汇总", ("指标", "计量单位", "数值"), main)]
+    group, heading = ("category", "活动类别") if summary.campaign_id else ("district", "区")
+    rows = [
+        (r.label, str(r.reports), str(r.units), plain_number(r.value(PARTICIPANTS)))
+        for r in dashboard.tables[group]
+    ]
+    tables.append(
+        docwriter.Table(
+            f"表2　按{heading}统计", (heading, "采用信息", "参与单位", "参与人数"), rows
+        )
+    )
+    units = [
+        (r.label, str(r.reports), str(r.events), plain_number(r.value(PARTICIPANTS)))
+        for r in dashboard.tables["unit"]
+    ]
+    tables.append(
+        docwriter.Table("表3　各单位报送情况", ("单位", "采用信息", "报送活动", "参与人数"), units)
+    )
+    return tables
+
+
+def summary_docx(summary: CampaignSummary) -> bytes:
+    groups = ("category", "unit") if summary.campaign_id else ("district", "unit")
+    dashboard = build_dashboard(source_campaigns(summary), groups)
+    annexes = [docwriter.Annex("统计表", tables=statistics_tables(summary, dashboard))]
+    images = _images(summary)
+    if images:
+        annexes.append(docwriter.Annex("活动照片", images=images))
+    return docwriter.write_document(
+        summary.title,
+        [p.text for p in summary.paragraphs.all() if p.text.strip()],
+        signature=summary.signature,
+        date=summary.date or timezone.localdate(),
+        annexes=annexes,
+    )
+
+
+def _images(summary: CampaignSummary) -> list[docwriter.Image]:
+    images = []
+    photos = summary.photos.select_related("report__org_unit", "report__event").order_by(
+        "-report__starred", "report__item__category__order", "report__item__order", "id"
+    )
+    for photo in photos:
+        try:
+            with photo.web.open("rb") as file:
+                data = file.read()
+        except (OSError, ValueError):
+            log.warning("Photo %s of work summary %s has no web copy", photo.pk, summary.pk)
+            continue
+        images.append(docwriter.Image(data, photo_caption(photo)))
+    return images
+
+
+def docx_filename(summary: CampaignSummary) -> str:
+    return f"{summary.title}.docx"

@@ -1,0 +1,85 @@
+import datetime
+import io
+import zoneinfo
+
+import pytest
+from PIL import Image, ImageDraw
+
+from qualitymonth.assignments.services import assign_units
+from qualitymonth.campaigns.services import publish_campaign, save_formula
+from qualitymonth.events.services import plan_event, set_status
+from qualitymonth.reports import services as reports
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+def photo_bytes(seed: int) -> bytes:
+    image = Image.new("RGB", (480, 360), (40 * seed % 255, 120, 200))
+    draw = ImageDraw.Draw(image)
+    for n in range(6):
+        x, y = (n * 97 * seed) % 480, (n * 53 * (seed + 2)) % 360
+        draw.rectangle([x, y, x + 90, y + 60], fill=((n * 40 + seed * 70) % 255, n * 40, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def district_campaign(seed_campaign, admin, reporter, lujiazui, pudong, settings, tmp_path):
+    """Pudong's 2024 campaign with two accepted reports (one starred, with an event and two
+    photos), a returned one that must not travel, a held event without a report and a
+    derived figure."""
+    settings.MEDIA_ROOT = tmp_path
+    campaign = publish_campaign(seed_campaign, admin)
+    item2, item5 = campaign.items.get(number=2), campaign.items.get(number=5)
+    for item in (item2, item5):
+        assign_units(item, admin, lead=[], participants=[lujiazui])
+    start = datetime.datetime(2024, 9, 12, 9, tzinfo=SHANGHAI)
+    event = plan_event(
+        reporter,
+        item=item2,
+        org_unit=lujiazui,
+        title="质量知识进社区",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        address="陆家嘴环路1000号",
+        street_town=lujiazui,
+    )
+    set_status(event, reporter, "held")
+    other = plan_event(
+        reporter,
+        item=item5,
+        org_unit=lujiazui,
+        title="计量服务进市场",
+        starts_at=start + datetime.timedelta(days=3),
+        ends_at=start + datetime.timedelta(days=3, hours=2),
+        address="浦东南路100号",
+    )
+    set_status(other, reporter, "held")
+
+    def report(item, event, figures, *, photos=(), accept=True):
+        r = reports.start_report(reporter, item=item, org_unit=lujiazui, event=event)
+        indicators = {i.name: i.pk for i in item.indicators.all()}
+        reports.save_draft(
+            r,
+            reporter,
+            content=f"{item.title}：在社区开展宣传。",
+            effect="居民反响良好。",
+            figures={indicators[name]: value for name, value in figures.items()},
+        )
+        for seed in photos:
+            reports.add_photo(r, reporter, photo_bytes(seed), f"{seed}.jpg")
+        reports.submit_report(r, reporter)
+        if accept:
+            reports.accept_report(r, admin)
+        else:
+            reports.return_report(r, admin, "请补充照片")
+        return r
+
+    starred = report(item2, event, {"参与人数": "120", "发放资料份数": "300"}, photos=(1, 2))
+    reports.star_report(starred, admin, True)
+    report(item2, None, {"参与人数": "80"})
+    report(item5, None, {"参与人数": "45", "活动场次": "3"})
+    report(item5, None, {"参与人数": "999"}, accept=False)
+    save_formula(campaign, admin, name="人均资料", expression="发放资料份数 / 参与人数")
+    return campaign

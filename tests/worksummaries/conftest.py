@@ -1,0 +1,3 @@
+from tests.dashboard import conftest as dashboard_fixtures
+
+world = dashboard_fixtures.world  # the same accepted reports
