@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "qualitymonth.cases",
     "qualitymonth.portal",
     "qualitymonth.upward",
+    "qualitymonth.registrations",
+    "qualitymonth.quizzes",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +132,7 @@ TEMPLATES = [
                 "qualitymonth.accounts.context_processors.user_roles",
                 "qualitymonth.orgs.context_processors.org_nav",
                 "qualitymonth.cases.context_processors.cases_nav",
+                "qualitymonth.quizzes.context_processors.quizzes_nav",
             ],
         },
     },
@@ -296,3 +299,6 @@ CASE_CLOCK_WARN_DAYS = int(os.environ.get("CASE_CLOCK_WARN_DAYS") or 2)
 CAPTCHA_LENGTH = 4
 CAPTCHA_TIMEOUT = 10
 CAPTCHA_CHALLENGE_FUNCT = "qualitymonth.core.antiabuse.challenge"
+# Text messages to citizens (registration, waiting list): the gateway class. The default only
+# logs them (the outbox in core.sms keeps every message); production names its gateway here.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "qualitymonth.core.sms.LogBackend")

@@ -23,4 +23,6 @@ urlpatterns = [
     path("portal/", include("qualitymonth.portal.urls")),
     path("captcha/", include("captcha.urls")),
     path("upward/", include("qualitymonth.upward.urls")),
+    path("registrations/", include("qualitymonth.registrations.urls")),
+    path("", include("qualitymonth.quizzes.urls")),
 ]

@@ -43,6 +43,8 @@ ACTION_ROLES: dict[str, set[str]] = {
     "upward.send": {Role.CAMPAIGN_ADMIN},
     # receive districts' upward packages at a city (asked of a city unit)
     "upward.receive": {Role.CITY_VIEWER, Role.CAMPAIGN_ADMIN},
+    # question banks, quizzes and contests of a unit (its items' organisers), and their rankings
+    "quiz.manage": {Role.CAMPAIGN_ADMIN, Role.REPORTER},
 }
 
 # Actions a role allows only to the people of that role holding a named duty (业务人员 职责).

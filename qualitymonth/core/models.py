@@ -107,3 +107,39 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class SmsMessage(models.Model):
+    """One text message to a mobile number: the outbox (短信发件箱). Written only by
+    ``core.sms.send_sms``; the backend named by ``SMS_BACKEND`` delivers it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    mobile = models.CharField(_("手机号码"), max_length=20)
+    text = models.CharField(_("内容"), max_length=500)
+    # What the message is about ("registration_promoted" …), and the object it concerns as a
+    # string ("registrations.registration:12"), so core stays free of features.
+    kind = models.CharField(_("类型"), max_length=50)
+    ref = models.CharField(_("关联对象"), max_length=80, blank=True, db_index=True)
+    org_path = models.CharField(_("所属单位路径"), max_length=255, blank=True, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    backend = models.CharField(_("发送通道"), max_length=120, blank=True)
+    provider_id = models.CharField(_("通道回执编号"), max_length=120, blank=True)
+    error = models.CharField(_("失败原因"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信")
+        verbose_name_plural = _("短信发件箱")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        from .privacy import mask_phone
+
+        return f"{mask_phone(self.mobile)} {self.text[:30]}"

@@ -14,6 +14,8 @@ from qualitymonth.assignments.services import assign_units
 from qualitymonth.campaigns import services as campaign_services
 from qualitymonth.campaigns.models import Campaign
 from qualitymonth.demo.cases import load_sample_cases
+from qualitymonth.demo.quizzes import load_sample_quizzes
+from qualitymonth.demo.registrations import load_sample_registrations
 from qualitymonth.demo.samples import load_samples
 from qualitymonth.notices import services as notice_services
 from qualitymonth.notices.reader import read_notice
@@ -61,6 +63,8 @@ def load_demo() -> dict:
         _ensure_assignments(campaign, admin)
         load_samples(campaign, User.objects.get(username="reviewer"))
         load_sample_cases(bureau)
+        load_sample_quizzes(campaign, admin)
+        load_sample_registrations(campaign)
     return {"accounts": DEMO_ACCOUNTS, "superuser": superuser, "campaign": campaign}
 
 

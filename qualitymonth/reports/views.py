@@ -20,7 +20,7 @@ from qualitymonth.core.photos import MAX_PHOTO_BYTES
 from qualitymonth.events.models import Event
 from qualitymonth.events.queries import visible_events
 
-from . import review, services
+from . import participation, review, services
 from .evidence import MAX_ATTACHMENT_BYTES, outlier
 from .models import Photo, Report, ReportValue
 from .queries import review_queue, visible_reports
@@ -151,21 +151,26 @@ def _keep(request, upload, limit: int, add, report: Report) -> None:
 def _edit_context(report: Report, problems: dict) -> dict:
     values = {v.indicator_id: v.value for v in report.values.all()}
     history = _history(report)
+    all_indicators = list(report.item.indicators.all())
+    figures, hints = participation.prefill(report, all_indicators, values)
     indicators = []
-    for indicator in report.item.indicators.all():
+    for indicator in all_indicators:
         value = values.get(indicator.pk)
         usual = outlier(value, history.get(indicator.name, [])) if value is not None else None
+        hint = hints.get(indicator.pk, {})
         indicators.append(
             {
                 "indicator": indicator,
-                "value": value,
+                "value": hint.get("value", value),
                 "problem": problems.get(indicator.pk),
                 "usual": usual,
+                "counted": hint,
             }
         )
     return {
         "report": report,
         "indicators": indicators,
+        "figures": figures,
         "links": "\n".join(f"{link.url} {link.title}".strip() for link in report.links.all()),
     }
 

@@ -93,12 +93,10 @@ def start_city_summary(by, city: OrgUnit, year: int) -> CampaignSummary:
 
 
 def current_summary(campaign: Campaign, by) -> CampaignSummary:
-    """The campaign's work summary as it stands, generated first if it never was: what the
-    upward package carries."""
-    summary = start_campaign_summary(by, campaign)
-    if summary.generated_at is None:
-        generate(summary, by)
-    return summary
+    """The campaign's work summary with today's figures, for the upward package: regenerated
+    first (keeping every paragraph the admin wrote), so its text agrees with the package's
+    figures."""
+    return generate(start_campaign_summary(by, campaign), by)
 
 
 def source_campaigns(summary: CampaignSummary) -> list[Campaign]:

@@ -71,6 +71,12 @@ PAGES = {
     "work summary": ("worksummaries:campaign", "campaign", CAMPAIGN_ADMIN_ONLY),
     "city dashboard": ("dashboard:city", "city_2024", CITY_ONLY),
     "city work summary": ("worksummaries:city", "city_2024", CITY_ONLY),
+    # quiz organisers: admins and the units' reporters, each seeing their own quizzes
+    "quizzes": (
+        "quizzes:list",
+        None,
+        {"default": 200, A: 302, PUB: 403, REV: 403, SVC: 403, CITY: 403},
+    ),
     # service staff without the 咨询投诉举报 duty do not handle cases
     "cases": ("cases:list", None, ANY_DISTRICT_ADMIN),
 }

@@ -27,7 +27,8 @@ def test_demo_loads_once_and_prints_the_log_ins(db, capsys):
     # Sample field work, marked as samples, in every state a reviewer meets.
     samples = Report.objects.filter(title__startswith="【示例】")
     assert (
-        samples.count() == 24 and Event.objects.filter(title__startswith="【示例】").count() == 24
+        samples.count() == 24
+        and Event.objects.filter(title__startswith="【示例】", reports__in=samples).count() == 24
     )
     assert set(samples.values_list("status", flat=True)) == {
         "draft",

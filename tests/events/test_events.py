@@ -179,3 +179,16 @@ def test_planning_through_the_page(client, reporter, item, lujiazui):
     event = Event.objects.get()
     assert response.url == reverse("events:detail", kwargs={"event_pk": event.pk})
     assert event.starts_at == at(14) and event.is_public and event.expected_participants == 80
+
+
+def test_an_events_page_lists_its_reports_in_the_page(client, reporter, item, lujiazui):
+    from qualitymonth.reports.models import Report
+
+    event = plan(reporter, item, lujiazui, title="质量开放日")
+    Report.objects.create(item=item, org_unit=lujiazui, event=event, title="开放日信息")
+    client.force_login(reporter)
+    page = client.get(reverse("events:detail", kwargs={"event_pk": event.pk})).content.decode()
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "开放日信息" not in title
+    assert page.index('id="event-reports"') > page.index("<main")
+    assert "开放日信息" in page

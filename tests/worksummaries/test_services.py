@@ -145,3 +145,11 @@ def test_photos_default_to_starred_and_one_per_item_and_stay_in_the_summary(summ
     with pytest.raises(ValidationError, match="不属于本总结"):
         services.choose_photos(summary, admin, [foreign.pk])
     assert "浦东新区计量所 9月10日" in services.photo_caption(photos[3])
+
+
+def test_the_summary_sent_upward_has_todays_figures_and_the_admins_words(summary, world, admin):
+    services.edit_paragraph(paragraph(summary, "plans"), admin, "建立长效机制。")
+    add_report(world.units["张江"], world.items[1], {"参与人数": 85})
+    current = services.current_summary(world.campaign, admin)
+    assert "参与群众300人次" in paragraph(current, "overview").text
+    assert paragraph(current, "plans").text == "建立长效机制。"
