@@ -186,11 +186,10 @@ def _store_photo(case: Case, upload: Upload, processed: photos.ProcessedPhoto) -
         height=processed.height,
         taken_at=processed.taken_at,
     )
-    stem = digest[:16]
-    suffix = ".png" if processed.original_format == "png" else ".jpg"
-    photo.public_original.save(f"{stem}{suffix}", ContentFile(processed.public_original), False)
-    photo.web.save(f"{stem}.jpg", ContentFile(processed.web), save=False)
-    photo.thumbnail.save(f"{stem}.jpg", ContentFile(processed.thumbnail), save=False)
+    copies = processed.copies(digest[:16])
+    for kept in ("public_original", "web", "thumbnail"):  # the original is not kept
+        file_name, content = copies[kept]
+        getattr(photo, kept).save(file_name, ContentFile(content), save=False)
     photo.save()
 
 

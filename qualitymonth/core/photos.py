@@ -138,6 +138,16 @@ class ProcessedPhoto:
     gps: tuple[float, float] | None  # (latitude, longitude) from the original, for admins only
     camera: str  # "Make Model", or ""
 
+    def copies(self, stem: str) -> dict[str, tuple[str, bytes]]:
+        """Each copy to keep, by the name of the field that keeps it: (file name, bytes)."""
+        public = ".png" if self.original_format == "png" else ".jpg"
+        return {
+            "original": (f"{stem}.{self.original_format}", self.original),
+            "public_original": (f"{stem}{public}", self.public_original),
+            "web": (f"{stem}.jpg", self.web),
+            "thumbnail": (f"{stem}.jpg", self.thumbnail),
+        }
+
     def __repr__(self) -> str:  # the dataclass default would print megabytes of bytes
         return (
             f"ProcessedPhoto({self.original_format}, {self.width}x{self.height}, "

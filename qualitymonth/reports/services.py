@@ -172,43 +172,54 @@ def add_photo(report: Report, by, data: bytes, filename: str) -> Photo:
         and campaign.end_date
         and photos.taken_outside(processed.taken_at, campaign.start_date, campaign.end_date)
     )
+    photo = new_photo(
+        report,
+        processed,
+        digest,
+        filename,
+        gps_latitude=processed.gps[0] if processed.gps else None,
+        gps_longitude=processed.gps[1] if processed.gps else None,
+        taken_outside_period=outside,
+        same_as=earlier_same_picture(processed.phash, exclude_report=report),
+        uploaded_by=by,
+    )
+    try:
+        with transaction.atomic():
+            save_photo(photo)
+            _audit(by, "report.photo_added", report, photo=photo.pk, name=filename)
+    except IntegrityError:  # the same upload, retried at the same moment
+        return report.photos.get(sha256=digest)
+    return photo
+
+
+def new_photo(
+    report: Report, processed: photos.ProcessedPhoto, digest: str, name: str, **fields
+) -> Photo:
+    """A photo of ``report`` with its four copies written to storage, not yet saved."""
     photo = Photo(
         report=report,
-        original_name=filename[:255],
+        original_name=name[:255],
         original_format=processed.original_format,
         sha256=digest,
         width=processed.width,
         height=processed.height,
         taken_at=processed.taken_at,
         phash=processed.phash,
-        gps_latitude=processed.gps[0] if processed.gps else None,
-        gps_longitude=processed.gps[1] if processed.gps else None,
         camera=processed.camera[:120],
-        taken_outside_period=outside,
-        same_as=earlier_same_picture(processed.phash, exclude_report=report),
-        uploaded_by=by,
+        **fields,
     )
-    stem = digest[:16]
-    suffix = ".png" if processed.original_format == "png" else ".jpg"
-    photo.original.save(
-        f"{stem}.{processed.original_format}", ContentFile(processed.original), save=False
-    )
-    photo.public_original.save(
-        f"{stem}{suffix}", ContentFile(processed.public_original), save=False
-    )
-    photo.web.save(f"{stem}.jpg", ContentFile(processed.web), save=False)
-    photo.thumbnail.save(f"{stem}.jpg", ContentFile(processed.thumbnail), save=False)
-    try:
-        with transaction.atomic():
-            photo.save()
-            PhotoBand.objects.bulk_create(
-                PhotoBand(photo=photo, band=band, value=value)
-                for band, value in enumerate(photos.phash_bands(photo.phash))
-            )
-            _audit(by, "report.photo_added", report, photo=photo.pk, name=filename)
-    except IntegrityError:  # the same upload, retried at the same moment
-        return report.photos.get(sha256=digest)
+    for field, (file_name, content) in processed.copies(digest[:16]).items():
+        getattr(photo, field).save(file_name, ContentFile(content), save=False)
     return photo
+
+
+def save_photo(photo: Photo) -> None:
+    """Save a new photo with the hash bands that find it again (call inside a transaction)."""
+    photo.save()
+    PhotoBand.objects.bulk_create(
+        PhotoBand(photo=photo, band=band, value=value)
+        for band, value in enumerate(photos.phash_bands(photo.phash))
+    )
 
 
 def earlier_same_picture(phash: str, *, exclude_report: Report) -> Photo | None:

@@ -34,7 +34,8 @@ from qualitymonth.campaigns.models import (
 from qualitymonth.core import audit, photos
 from qualitymonth.events.models import Event
 from qualitymonth.orgs.models import OrgUnit
-from qualitymonth.reports.models import Photo, PhotoBand, Report, ReportValue
+from qualitymonth.reports.models import Photo, Report, ReportValue
+from qualitymonth.reports.services import new_photo, save_photo
 
 from . import package
 from .models import UpwardPackage
@@ -543,32 +544,14 @@ def _store_photo(report: Report, data: bytes, photo_data: dict, by, saved_files:
     existing = report.photos.filter(sha256=digest).first()
     if existing is not None:  # the same picture twice in one report is one photo
         return existing
-    photo = Photo(
-        report=report,
-        original_name=photo_data["path"],
-        original_format=processed.original_format,
-        sha256=digest,
-        width=processed.width,
-        height=processed.height,
-        taken_at=processed.taken_at,
-        phash=processed.phash,
-        camera=processed.camera[:120],
+    photo = new_photo(
+        report,
+        processed,
+        digest,
+        photo_data["path"],
         caption=photo_data["caption"][:200],
         uploaded_by=by if getattr(by, "pk", None) else None,
     )
-    stem = digest[:16]
-    copies = [
-        (photo.original, f"{stem}.{processed.original_format}", processed.original),
-        (photo.public_original, f"{stem}.jpg", processed.public_original),
-        (photo.web, f"{stem}.jpg", processed.web),
-        (photo.thumbnail, f"{stem}.jpg", processed.thumbnail),
-    ]
-    for field, name, content in copies:
-        field.save(name, ContentFile(content), save=False)
-        saved_files.append(field)
-    photo.save()
-    PhotoBand.objects.bulk_create(
-        PhotoBand(photo=photo, band=band, value=value)
-        for band, value in enumerate(photos.phash_bands(photo.phash))
-    )
+    saved_files += [photo.original, photo.public_original, photo.web, photo.thumbnail]
+    save_photo(photo)
     return photo
