@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .security import client_ip
@@ -133,6 +135,29 @@ def captcha_field() -> CaptchaField:
     )
 
 
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def clean_mobile(value: str) -> str:
+    """A mainland mobile number as typed (spaces, dashes, +86 allowed), as 11 digits."""
+    digits = re.sub(r"[\s-]", "", value or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    if not MOBILE.match(digits):
+        raise ValidationError(_("请填写 11 位手机号码，例如 13812345678。"))
+    return digits
+
+
+def mobile_field(help_text: str = "") -> forms.CharField:
+    """The mobile number a citizen types: the phone keypad, and the browser's autofill."""
+    return forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        help_text=help_text,
+    )
+
+
 class CaptchaForm(forms.Form):
     """Base of every public form: its fields, then the captcha last.
 
@@ -145,3 +170,22 @@ class CaptchaForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["captcha"] = self.fields.pop("captcha")
+
+
+class CitizenForm(CaptchaForm):
+    """A public form a citizen signs with a name and a mobile number (registration, quiz).
+    ``mobile_help`` says what the number is for."""
+
+    mobile_help = ""
+
+    name = forms.CharField(
+        label=_("姓名"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    mobile = mobile_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mobile"].help_text = self.mobile_help
+
+    def clean_mobile(self):
+        return clean_mobile(self.cleaned_data["mobile"])

@@ -6,10 +6,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qualitymonth.core.antiabuse import CaptchaForm
+from qualitymonth.core.antiabuse import CitizenForm
 from qualitymonth.events.models import Event
-
-from .forms import clean_mobile
 
 
 class PublicEventFilter(forms.Form):
@@ -44,16 +42,8 @@ class PublicEventFilter(forms.Form):
         return events
 
 
-class RegistrationForm(CaptchaForm):
-    name = forms.CharField(
-        label=_("姓名"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
-    mobile = forms.CharField(
-        label=_("手机号码"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-        help_text=_("报名结果和候补转正会以短信通知此号码。"),
-    )
+class RegistrationForm(CitizenForm):
+    mobile_help = _("报名结果和候补转正会以短信通知此号码。")
 
     def __init__(self, *args, questions: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
@@ -71,9 +61,6 @@ class RegistrationForm(CaptchaForm):
                 )
             self.fields[q["key"]] = field
         self.fields["captcha"] = self.fields.pop("captcha")
-
-    def clean_mobile(self):
-        return clean_mobile(self.cleaned_data["mobile"])
 
     def answers(self) -> dict[str, str]:
         return {q["key"]: self.cleaned_data.get(q["key"]) or "" for q in self.questions}

@@ -5,20 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from qualitymonth.cases.models import CaseKind
-from qualitymonth.core.antiabuse import CaptchaForm
+from qualitymonth.core.antiabuse import CaptchaForm, clean_mobile, mobile_field
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _ID_CHECK = "10X98765432"
-
-
-def clean_mobile(value: str) -> str:
-    digits = re.sub(r"[\s-]", "", value or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    if not MOBILE.match(digits):
-        raise ValidationError(_("请填写 11 位手机号码，例如 13812345678。"))
-    return digits
 
 
 def valid_id_number(number: str) -> bool:
@@ -82,12 +72,7 @@ class CaseForm(CaptchaForm):
         help_text=_("购物凭证等，最多 3 个，PDF、Word、Excel 或 JPG，每个不超过 20 MB。"),
     )
     contact_name = forms.CharField(label=_("您的姓名"), max_length=60)
-    mobile = forms.CharField(
-        label=_("手机号码"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-        help_text=_("查询办理进度时需要受理编号和此手机号。"),
-    )
+    mobile = mobile_field(_("查询办理进度时需要受理编号和此手机号。"))
     id_number = forms.CharField(
         label=_("身份证号（选填）"),
         max_length=18,
@@ -129,8 +114,4 @@ class FollowForm(forms.Form):
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
         help_text=_("提交后页面显示的编号，例如 ZJ2024100800012。"),
     )
-    mobile = forms.CharField(
-        label=_("手机号码"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel"}),
-    )
+    mobile = mobile_field()

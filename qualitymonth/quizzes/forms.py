@@ -2,8 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from qualitymonth.core.antiabuse import CaptchaForm
-from qualitymonth.portal.forms import clean_mobile
+from qualitymonth.core.antiabuse import CitizenForm
 
 from . import scoring
 from .models import Quiz
@@ -59,16 +58,9 @@ class QuizForm(forms.ModelForm):
                 self.fields[name].help_text = _("已有人答题，不能更改。")
 
 
-class StartForm(CaptchaForm):
-    name = forms.CharField(
-        label=_("姓名"), max_length=60, widget=forms.TextInput(attrs={"autocomplete": "name"})
-    )
-    mobile = forms.CharField(
-        label=_("手机号码"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-        help_text=_("每个手机号只能参加一次。"),
-    )
+class StartForm(CitizenForm):
+    mobile_help = _("每个手机号只能参加一次。")
+
     unit = forms.ModelChoiceField(
         label=_("所在单位"),
         queryset=None,
@@ -83,9 +75,6 @@ class StartForm(CaptchaForm):
         self.fields["unit"].queryset = units
         if not quiz.is_contest:
             del self.fields["unit"]
-
-    def clean_mobile(self):
-        return clean_mobile(self.cleaned_data["mobile"])
 
     def clean_unit(self):
         unit = self.cleaned_data.get("unit")
