@@ -166,10 +166,39 @@ class CaptchaForm(forms.Form):
     """
 
     captcha = captcha_field()
+    status = 200  # what the page answers: 400 for a form to fix, 429 over a rate limit
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["captcha"] = self.fields.pop("captcha")
+
+    def allowed(
+        self, request, bucket: str, per_address: Rate, per_mobile: Rate | None = None
+    ) -> bool:
+        """Count a submission against the client's address and, once the form is valid,
+        against its ``mobile``. True when the form may be acted on; otherwise the reason is on
+        the form and ``status`` is set."""
+        try:
+            limit_address(request, bucket, per_address)
+            if not self.is_valid():
+                self.status = 400
+                return False
+            if per_mobile is not None:
+                limit_mobile(self.cleaned_data["mobile"], bucket, per_mobile)
+        except RateLimited as limited:
+            self.add_error(None, limited.message)
+            self.status = 429
+            return False
+        return True
+
+    def refuse(self, error: ValidationError, status: int = 400) -> None:
+        """A service's refusal, shown on the form: on the fields it names, else above them."""
+        if hasattr(error, "error_dict"):
+            for key, messages in error.message_dict.items():
+                self.add_error(key if key in self.fields else None, messages)
+        else:
+            self.add_error(None, error)
+        self.status = status
 
 
 class CitizenForm(CaptchaForm):

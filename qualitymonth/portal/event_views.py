@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qualitymonth.core.antiabuse import Rate, RateLimited, limit_address, limit_mobile
+from qualitymonth.core.antiabuse import Rate
 from qualitymonth.events.models import Event
 from qualitymonth.registrations import services
 from qualitymonth.registrations.models import Registration
@@ -108,29 +108,23 @@ def event_detail(request, pk: int):
     status = 200
     if row.pk and row.enabled and not closed:
         form = RegistrationForm(request.POST or None, questions=row.questions)
-        if request.method == "POST":
+        allowed = request.method == "POST" and form.allowed(
+            request, "registration.submit", REGISTER_PER_ADDRESS, REGISTER_PER_MOBILE
+        )
+        if allowed:
             try:
-                limit_address(request, "registration.submit", REGISTER_PER_ADDRESS)
-                if form.is_valid():
-                    limit_mobile(
-                        form.cleaned_data["mobile"], "registration.submit", REGISTER_PER_MOBILE
-                    )
-                    registration = services.register(
-                        event,
-                        services.Applicant(
-                            name=form.cleaned_data["name"],
-                            mobile=form.cleaned_data["mobile"],
-                            answers=form.answers(),
-                        ),
-                    )
-                    return redirect("portal:ticket", token=registration.token)
-                status = 400
-            except RateLimited as limited:
-                form.add_error(None, limited.message)
-                status = 429
+                registration = services.register(
+                    event,
+                    services.Applicant(
+                        name=form.cleaned_data["name"],
+                        mobile=form.cleaned_data["mobile"],
+                        answers=form.answers(),
+                    ),
+                )
+                return redirect("portal:ticket", token=registration.token)
             except ValidationError as error:
-                _add_errors(form, error)
-                status = 400
+                form.refuse(error)
+        status = form.status
     left = services.places_left(row, event.confirmed_count) if row.pk and row.enabled else None
     return render(
         request,
@@ -145,14 +139,6 @@ def event_detail(request, pk: int):
         },
         status=status,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for key, messages in error.message_dict.items():
-            form.add_error(key if key in form.fields else None, messages)
-    else:
-        form.add_error(None, error)
 
 
 def _registration(token: str) -> Registration:

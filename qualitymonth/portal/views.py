@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from qualitymonth.cases import services
 from qualitymonth.cases.models import CaseKind
 from qualitymonth.cases.queries import find_case, intake_units
-from qualitymonth.core.antiabuse import Rate, RateLimited, limit_address, limit_mobile
+from qualitymonth.core.antiabuse import Rate, RateLimited, limit_address
 
 from .forms import KIND_HELP, CaseForm, FollowForm
 
@@ -40,27 +40,21 @@ def case_new(request, kind: str):
     if not units.exists():
         return render(request, "portal/case_closed.html", status=503)
     form = CaseForm(request.POST or None, request.FILES or None, kind=kind, units=units)
-    status = 200
-    if request.method == "POST":
+    allowed = request.method == "POST" and form.allowed(
+        request, "case.submit", CASE_SUBMIT_PER_ADDRESS, CASE_SUBMIT_PER_MOBILE
+    )
+    if allowed:
         try:
-            limit_address(request, "case.submit", CASE_SUBMIT_PER_ADDRESS)
-            if form.is_valid():
-                limit_mobile(form.cleaned_data["mobile"], "case.submit", CASE_SUBMIT_PER_MOBILE)
-                case = services.submit_case(_case_input(kind, form.cleaned_data))
-                request.session[SESSION_KEY] = case.tracking_number
-                return redirect("portal:case_submitted")
-            status = 400
-        except RateLimited as limited:
-            form.add_error(None, limited.message)
-            status = 429
+            case = services.submit_case(_case_input(kind, form.cleaned_data))
+            request.session[SESSION_KEY] = case.tracking_number
+            return redirect("portal:case_submitted")
         except ValidationError as error:
-            form.add_error(None, error)
-            status = 400
+            form.refuse(error)
     return render(
         request,
         "portal/case_new.html",
         {"form": form, "kind": kind, "kind_label": CaseKind(kind).label, "help": KIND_HELP[kind]},
-        status=status,
+        status=form.status,
     )
 
 

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from qualitymonth.core.antiabuse import Rate, RateLimited, limit_address, limit_mobile
+from qualitymonth.core.antiabuse import Rate, RateLimited, limit_address
 
 from . import scoring, services
 from .forms import StartForm, given_answer
@@ -68,10 +68,8 @@ def quiz_page(request, pk: int):
     if request.method == "POST":
         if mine is not None:
             return redirect("quizzes:attempt", token=mine.token)
-        try:
-            limit_address(request, "quiz.start", START_PER_ADDRESS)
-            if form.is_valid():
-                limit_mobile(form.cleaned_data["mobile"], "quiz.start", START_PER_MOBILE)
+        if form.allowed(request, "quiz.start", START_PER_ADDRESS, START_PER_MOBILE):
+            try:
                 attempt = services.start_attempt(
                     quiz,
                     name=form.cleaned_data["name"],
@@ -82,13 +80,9 @@ def quiz_page(request, pk: int):
                 attempts[str(quiz.pk)] = str(attempt.token)
                 request.session[SESSION_KEY] = attempts
                 return redirect("quizzes:attempt", token=attempt.token)
-            status = 400
-        except RateLimited as limited:
-            form.add_error(None, limited.message)
-            status = 429
-        except ValidationError as error:
-            form.add_error(None, error)
-            status = 409 if isinstance(error, services.AlreadyAttempted) else 400
+            except ValidationError as error:
+                form.refuse(error, 409 if isinstance(error, services.AlreadyAttempted) else 400)
+        status = form.status
         if quiz.is_contest and form.cleaned_data.get("unit"):
             matches = [form.cleaned_data["unit"]]
     top_units = []
