@@ -1,14 +1,10 @@
 """People pages of campaign admins, and a person's own password."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -17,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from qualitymonth.core.downloads import xlsx_response
 from qualitymonth.core.feedback import show_errors
+from qualitymonth.core.uploads import PendingUpload
 from qualitymonth.core.xlsx import XlsxError, read_table
 
 from . import people_import, services
@@ -159,14 +156,13 @@ def people_import_view(request):
     """Upload → preview with each row's problems → confirm → everyone created at once."""
     _admin_units(request)
     form = UploadForm(request.POST or None, request.FILES or None)
+    pending = PendingUpload(request, IMPORT_SESSION_KEY, "imports/people")
     rows = None
     if request.method == "POST" and "confirm" in request.POST:
-        name = request.session.get(IMPORT_SESSION_KEY)
-        if not name or not default_storage.exists(name):
+        data = pending.read()
+        if data is None:
             messages.error(request, _("上传的文件已过期，请重新上传。"))
             return redirect("accounts:people_import")
-        with default_storage.open(name, "rb") as file:
-            data = file.read()
         rows = _check(request, data)
         if rows is not None:
             try:
@@ -174,8 +170,7 @@ def people_import_view(request):
             except ValidationError as error:
                 show_errors(request, error)
             else:
-                default_storage.delete(name)
-                request.session.pop(IMPORT_SESSION_KEY, None)
+                pending.discard()
                 return render(
                     request,
                     "accounts/password_issued.html",
@@ -185,10 +180,7 @@ def people_import_view(request):
         data = form.cleaned_data["file"].read()
         rows = _check(request, data)
         if rows is not None:
-            name = default_storage.save(
-                f"imports/people/{uuid.uuid4().hex}.xlsx", ContentFile(data)
-            )
-            request.session[IMPORT_SESSION_KEY] = name
+            pending.keep(data)
     return render(
         request,
         "accounts/people_import.html",

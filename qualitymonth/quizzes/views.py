@@ -4,13 +4,9 @@ a bank or quiz outside it is "not found"."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +18,7 @@ from qualitymonth.campaigns.models import Item
 from qualitymonth.core.chinese import chinese_date
 from qualitymonth.core.downloads import xlsx_response
 from qualitymonth.core.feedback import show_errors
+from qualitymonth.core.uploads import PendingUpload
 from qualitymonth.core.xlsx import Sheet, XlsxError, read_table, write_workbook
 
 from . import bank_import, services
@@ -104,14 +101,13 @@ def bank_import_view(request, pk: int):
     """Upload → every row checked, problems shown → confirm → all saved at once."""
     bank = _bank(request, pk)
     form = UploadForm(request.POST or None, request.FILES or None)
+    pending = PendingUpload(request, IMPORT_SESSION_KEY, "imports/quizzes")
     rows = None
     if request.method == "POST" and "confirm" in request.POST:
-        name = request.session.get(IMPORT_SESSION_KEY)
-        if not name or not default_storage.exists(name):
+        data = pending.read()
+        if data is None:
             messages.error(request, _("上传的文件已过期，请重新上传。"))
             return redirect("quizzes:bank_import", pk=bank.pk)
-        with default_storage.open(name, "rb") as file:
-            data = file.read()
         rows = _check(request, data, bank)
         if rows is not None:
             try:
@@ -119,8 +115,7 @@ def bank_import_view(request, pk: int):
             except ValidationError as error:
                 show_errors(request, error)
             else:
-                default_storage.delete(name)
-                request.session.pop(IMPORT_SESSION_KEY, None)
+                pending.discard()
                 messages.success(
                     request,
                     _("导入完成：新增 %(create)s 题，更新 %(update)s 题，未变 %(unchanged)s 题。")
@@ -131,10 +126,7 @@ def bank_import_view(request, pk: int):
         data = form.cleaned_data["file"].read()
         rows = _check(request, data, bank)
         if rows is not None:
-            name = default_storage.save(
-                f"imports/quizzes/{uuid.uuid4().hex}.xlsx", ContentFile(data)
-            )
-            request.session[IMPORT_SESSION_KEY] = name
+            pending.keep(data)
     return render(
         request,
         "quizzes/bank_import.html",
