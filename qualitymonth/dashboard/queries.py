@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from qualitymonth.campaigns.models import Campaign, Category, Formula, Indicator, Item
 from qualitymonth.core import formulas
+from qualitymonth.core.figures import average
 from qualitymonth.events.models import Event
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports.models import Report, ReportValue
@@ -166,7 +167,7 @@ class Tally:
     @property
     def value(self) -> Decimal:
         if self.how == Indicator.Aggregation.AVERAGE:
-            return (self.sum / self.count).quantize(Decimal("0.01"))
+            return average(self.sum, self.count)
         return getattr(self, self.how)
 
     def __add__(self, other: Tally) -> Tally:

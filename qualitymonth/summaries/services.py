@@ -10,7 +10,6 @@ transaction, writes the audit entry and tells the people concerned.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,6 +21,7 @@ from qualitymonth.assignments.models import Assignment
 from qualitymonth.campaigns.models import Campaign, Indicator
 from qualitymonth.core import audit
 from qualitymonth.core.chinese import chinese_numeral, plain_number
+from qualitymonth.core.figures import aggregate
 from qualitymonth.core.notifications import notify
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports import review
@@ -96,19 +96,6 @@ def summary_title(campaign: Campaign, org_unit: OrgUnit) -> str:
     return f"{org_unit.name}{campaign.year}年{campaign.get_kind_display()}活动书面小结"
 
 
-def aggregate(values: list[Decimal], how: str) -> Decimal:
-    """The figures of several reports as one: their sum, average (to two places), max or min."""
-    if not values:
-        return Decimal(0)
-    if how == Aggregation.AVERAGE:
-        return (sum(values) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    if how == Aggregation.MAX:
-        return max(values)
-    if how == Aggregation.MIN:
-        return min(values)
-    return sum(values, Decimal(0))
-
-
 def unit_figures(reports: Iterable[Report]) -> list[dict]:
     """The accepted reports' figures per indicator name and unit, in plan order: one query.
 
@@ -146,7 +133,7 @@ def unit_figures(reports: Iterable[Report]) -> list[dict]:
             "name": group["name"],
             "unit": group["unit"],
             "aggregation": group["aggregation"],
-            "value": plain_number(aggregate(group["values"], group["aggregation"])),
+            "value": plain_number(aggregate(group["values"], group["aggregation"]) or 0),
             "reports": len(group["report_ids"]),
         }
         for group in groups.values()

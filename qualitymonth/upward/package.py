@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from qualitymonth.core.figures import CENT, aggregate
+
 FORMAT = "qualitymonth.upward-package"
 VERSION = 1
 
@@ -39,7 +41,6 @@ MAX_MANIFEST_BYTES = 50 * 1024 * 1024
 MAX_FILES = 1000
 
 _ALLOWED_NAME = re.compile(r"^(summary\.docx|annex\.xlsx|photos/\d{3,4}\.jpg)$")
-_CENT = Decimal("0.01")
 AGGREGATIONS = ("sum", "avg", "max", "min")
 
 
@@ -80,20 +81,7 @@ def photo_path(number: int) -> str:
 
 def decimal_text(value: Decimal | int | str) -> str:
     """A figure as the manifest writes it: two decimals, like the database keeps it."""
-    return str(Decimal(value).quantize(_CENT, rounding=ROUND_HALF_UP))
-
-
-def aggregate(values: list[Decimal], how: str) -> Decimal | None:
-    """What an indicator adds up to over reports, as the dashboard adds it."""
-    if not values:
-        return None
-    if how == "avg":
-        return (sum(values) / len(values)).quantize(_CENT, rounding=ROUND_HALF_UP)
-    if how == "max":
-        return max(values)
-    if how == "min":
-        return min(values)
-    return sum(values, Decimal(0))
+    return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
 
 
 def compute_figures(campaign: Mapping, reports: Iterable[Mapping]) -> dict:
