@@ -1,8 +1,11 @@
+import logging
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+log = logging.getLogger(__name__)
 
 
 class Reviewed(models.Model):
@@ -157,6 +160,16 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or f"照片 {self.pk}"
+
+    def web_bytes(self) -> bytes | None:
+        """The web-size copy, for documents and packages; None (and a log line) when its file
+        is gone, which must not stop the document."""
+        try:
+            with self.web.open("rb") as file:
+                return file.read()
+        except (OSError, ValueError):
+            log.warning("Photo %s has no web copy", self.pk)
+            return None
 
 
 class PhotoBand(models.Model):

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-
 from django.utils import timezone
 
 from qualitymonth.core import docwriter
 
 from .models import UnitSummary
-
-log = logging.getLogger(__name__)
 
 FIGURES_HEADER = ("序号", "指标", "数值", "计量单位", "统计方式")
 _AGGREGATION_LABELS = {"sum": "合计", "avg": "平均", "max": "最大值", "min": "最小值"}
@@ -45,17 +41,12 @@ def summary_docx(summary: UnitSummary) -> bytes:
 
 
 def _images(summary: UnitSummary) -> list[docwriter.Image]:
-    images = []
-    for photo in summary.photos.select_related("report").order_by("report_id", "id"):
-        try:
-            with photo.web.open("rb") as file:
-                data = file.read()
-        except (OSError, ValueError):
-            # A photo whose file is gone must not stop the document; the log says which.
-            log.warning("Photo %s of summary %s has no web copy", photo.pk, summary.pk)
-            continue
-        images.append(docwriter.Image(data, photo.caption or photo.report.title))
-    return images
+    photos = summary.photos.select_related("report").order_by("report_id", "id")
+    return [
+        docwriter.Image(data, photo.caption or photo.report.title)
+        for photo in photos
+        if (data := photo.web_bytes()) is not None
+    ]
 
 
 def docx_filename(summary: UnitSummary) -> str:

@@ -63,21 +63,18 @@ def summary_files(campaign: Campaign, by) -> SummaryFiles:
     the work summary (worksummaries) and the dashboard."""
     from qualitymonth.dashboard.exports import annex_xlsx
     from qualitymonth.worksummaries.document import summary_docx
-    from qualitymonth.worksummaries.services import current_summary, photo_caption
+    from qualitymonth.worksummaries.services import (
+        annex_photos,
+        current_summary,
+        photo_caption,
+    )
 
     summary = current_summary(campaign, by)
-    chosen = summary.photos.select_related("report__org_unit", "report__event").order_by(
-        "-report__starred", "report__item__category__order", "report__item__order", "id"
-    )
-    package_photos = []
-    for photo in chosen:
-        try:
-            with photo.web.open("rb") as file:
-                data = file.read()
-        except (OSError, ValueError):
-            log.warning("Photo %s has no web copy; left out of the upward package", photo.pk)
-            continue
-        package_photos.append(PackagePhoto(photo.report_id, photo_caption(photo), data))
+    package_photos = [
+        PackagePhoto(photo.report_id, photo_caption(photo), data)
+        for photo in annex_photos(summary)
+        if (data := photo.web_bytes()) is not None
+    ]
     return SummaryFiles(summary_docx(summary), annex_xlsx(campaign), package_photos)
 
 

@@ -4,8 +4,6 @@ with their captions (unit, date, event) as 附件2."""
 
 from __future__ import annotations
 
-import logging
-
 from django.utils import timezone
 
 from qualitymonth.core import docwriter
@@ -13,9 +11,7 @@ from qualitymonth.core.chinese import plain_number
 from qualitymonth.dashboard.queries import PARTICIPANTS, Dashboard, build_dashboard
 
 from .models import CampaignSummary
-from .services import photo_caption, source_campaigns
-
-log = logging.getLogger(__name__)
+from .services import annex_photos, photo_caption, source_campaigns
 
 
 def statistics_tables(summary: CampaignSummary, dashboard: Dashboard) -> list[docwriter.Table]:
@@ -70,19 +66,11 @@ def summary_docx(summary: CampaignSummary) -> bytes:
 
 
 def _images(summary: CampaignSummary) -> list[docwriter.Image]:
-    images = []
-    photos = summary.photos.select_related("report__org_unit", "report__event").order_by(
-        "-report__starred", "report__item__category__order", "report__item__order", "id"
-    )
-    for photo in photos:
-        try:
-            with photo.web.open("rb") as file:
-                data = file.read()
-        except (OSError, ValueError):
-            log.warning("Photo %s of work summary %s has no web copy", photo.pk, summary.pk)
-            continue
-        images.append(docwriter.Image(data, photo_caption(photo)))
-    return images
+    return [
+        docwriter.Image(data, photo_caption(photo))
+        for photo in annex_photos(summary)
+        if (data := photo.web_bytes()) is not None
+    ]
 
 
 def docx_filename(summary: CampaignSummary) -> str:

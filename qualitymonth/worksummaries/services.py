@@ -272,6 +272,13 @@ def selectable_photos(summary: CampaignSummary):
     )
 
 
+def annex_photos(summary: CampaignSummary):
+    """The photos chosen for the annex, starred reports' first, then in plan order."""
+    return summary.photos.select_related("report__org_unit", "report__event").order_by(
+        "-report__starred", "report__item__category__order", "report__item__order", "id"
+    )
+
+
 def default_photos(summary: CampaignSummary) -> list[Photo]:
     """One photo of each starred report, then one of each item's reports, up to a dozen."""
     chosen, seen_reports, seen_items = [], set(), set()

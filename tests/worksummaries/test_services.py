@@ -11,6 +11,7 @@ from qualitymonth.worksummaries import services
 from qualitymonth.worksummaries.models import SummaryParagraph
 from tests.conftest import make_person
 from tests.dashboard.conftest import add_report
+from tests.worksummaries.photos import add_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,6 @@ def test_who_may_compile(world, pudong, huangpu_admin, reporter, city_viewer, ad
 
 
 def test_photos_default_to_starred_and_one_per_item_and_stay_in_the_summary(summary, world, admin):
-    from tests.worksummaries.photos import add_photo
 
     photos = [
         add_photo(world.reports[key]) for key in ("陆家嘴1", "花木1", "计量所19a", "计量所19b")
@@ -153,3 +153,13 @@ def test_the_summary_sent_upward_has_todays_figures_and_the_admins_words(summary
     current = services.current_summary(world.campaign, admin)
     assert "参与群众300人次" in paragraph(current, "overview").text
     assert paragraph(current, "plans").text == "建立长效机制。"
+
+
+def test_a_photo_whose_file_is_gone_is_left_out_of_the_document(summary, world, admin):
+    from qualitymonth.worksummaries.document import _images
+
+    kept, gone = (add_photo(world.reports[key]) for key in ("花木1", "计量所19a"))
+    services.choose_photos(summary, admin, [kept.pk, gone.pk])
+    gone.web.delete(save=False)
+    assert gone.web_bytes() is None
+    assert [image.caption for image in _images(summary)] == [services.photo_caption(kept)]
