@@ -380,16 +380,21 @@ def display_formula(formula: Formula, value: Decimal | None) -> str:
 
 
 def build_dashboard(
-    campaigns: Sequence[Campaign], groups: Sequence[str], *, counts_only: Sequence[str] = ()
+    campaigns: Sequence[Campaign],
+    groups: Sequence[str],
+    *,
+    counts_only: Sequence[str] = (),
+    within: Slice | None = None,
 ) -> Dashboard:
     """The dashboard of ``campaigns`` (one district's, or every district's of a year), with a
-    table per group in ``groups``; the groups in ``counts_only`` without indicators.
+    table per group in ``groups``; the groups in ``counts_only`` without indicators; the
+    figures only of the reports ``within`` a narrower slice when one is given (a drill-down).
 
     With a partition among the groups (by district, by unit) the total is its rows added up
     rather than another pass over every report: at national scale, a pass is seconds.
     """
     campaign_ids = tuple(c.pk for c in campaigns)
-    slice_ = Slice(campaign_ids)
+    slice_ = within or Slice(campaign_ids)
     compiled = campaign_formulas(campaigns)
     pairs = [(name, parsed) for name, _, parsed in compiled]
     tables = {

@@ -36,12 +36,9 @@ from .exports import CAMPAIGN_GROUPS, GROUP_TITLES, dashboard_workbook
 from .forms import FormulaForm
 from .queries import (
     Dashboard,
-    Row,
     Slice,
     build_dashboard,
     district_campaigns,
-    labelled,
-    table,
 )
 
 CITY_GROUPS = ("district", "day")
@@ -219,15 +216,12 @@ def _crumbs(slice_: Slice, base: str) -> list[tuple[str, str]]:
 def _drill(request, campaigns: list[Campaign], base: str, back: tuple[str, str]):
     campaign_ids = tuple(c.pk for c in campaigns)
     slice_ = _slice_from(request, campaign_ids)
-    dashboard = build_dashboard(campaigns, ())
-    total = table(slice_, None, compiled=[(n, f) for n, _, f in dashboard.formulas])[None]
     sub_group = "item" if slice_.item is None else "unit" if slice_.unit is None else None
-    sub_rows: list[Row] = []
-    if sub_group:
-        rows = table(slice_, sub_group, compiled=[(n, f) for n, _, f in dashboard.formulas])
-        sub_rows = [r for r in labelled(sub_group, rows, campaign_ids) if r.reports]
-        for row in sub_rows:
-            row.url = _with_filters(base, slice_.filters | row.filters)
+    dashboard = build_dashboard(campaigns, (sub_group,) if sub_group else (), within=slice_)
+    total = dashboard.total
+    sub_rows = [r for r in dashboard.tables.get(sub_group, []) if r.reports]
+    for row in sub_rows:
+        row.url = _with_filters(base, slice_.filters | row.filters)
     reports = (
         slice_.reports()
         .select_related("item__category", "org_unit", "event")
