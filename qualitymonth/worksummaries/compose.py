@@ -117,9 +117,9 @@ def _starred(campaigns: Sequence[Campaign]) -> list[Report]:
     )
 
 
-def campaign_drafts(campaign: Campaign, dashboard: Dashboard | None = None) -> list[Draft]:
+def campaign_drafts(campaign: Campaign) -> list[Draft]:
     """The paragraphs of a district's work summary, from its accepted reports."""
-    dashboard = dashboard or build_dashboard([campaign], ("category", "item"))
+    dashboard = build_dashboard([campaign], ("category", "item"))
     opening = f"{campaign.year}年{campaign.start_date.month}月，" if campaign.start_date else ""
     issuer = campaign.issuer or campaign.org_unit.name
     opening += f"{issuer}"
