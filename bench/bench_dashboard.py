@@ -816,8 +816,8 @@ def run_benchmark(args, size: Size) -> int:
     print(
         f"\ndistrict totals: 参与人数 {dashboard.total.value('参与人数')} "
         f"(bare SQL {bare_total.get('参与人数')}), 合格率 "
-        f"{'—' if rate is None else f'{rate * 100:.1f}%'}, reports {dashboard.total.reports}, "
-        f"units {dashboard.total.units}, events held {dashboard.events_held}"
+        f"{'—' if rate is None else f'{rate * 100:.1f}%'}, "
+        + ", ".join(f"{figure.label} {value}" for figure, value in dashboard.headline)
     )
 
     if args.explain:

@@ -94,3 +94,35 @@ def tell_units(item: Item, units: list[OrgUnit]) -> None:
             body=f"{campaign.name}的活动事项“{item.title}”已分配给贵单位，请在“我的任务”中查看。",
             url=reverse("assignments:my_tasks"),
         )
+
+
+def import_assignments(
+    campaign, rows: Iterable[tuple[Item, OrgUnit, str]], by, *, source: dict
+) -> list[Assignment]:
+    """Who led and took part in each item of a campaign imported from a district's upward
+    package, as the district assigned them. The caller (``upward``) has checked that ``by``
+    may receive the package; nobody is told, since the work was assigned and done in the
+    district's own deployment. One audit entry for the batch, with ``source`` (the package)."""
+    rows = list(rows)
+    problems = [
+        unit.name for item, unit, _role in rows if not unit.path.startswith(campaign.org_unit.path)
+    ]
+    roles = {role for _item, _unit, role in rows} - set(Assignment.Role.values)
+    if problems or roles:
+        raise ValidationError(
+            f"任务分配有误：{'、'.join(problems) or '、'.join(sorted(roles))}"
+            f"{'不属于' + campaign.org_unit.name if problems else '不是有效的分工'}。"
+        )
+    unique = {(item.pk, unit.pk): (item, unit, role) for item, unit, role in rows}
+    with transaction.atomic():
+        created = Assignment.objects.bulk_create(
+            Assignment(item=item, org_unit=unit, role=role) for item, unit, role in unique.values()
+        )
+        audit.record(
+            by,
+            "assignments.imported",
+            campaign,
+            org_unit=campaign.org_unit,
+            after={"assignments": len(created), **source},
+        )
+    return created

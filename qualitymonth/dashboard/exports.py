@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from qualitymonth.campaigns.models import Campaign
-from qualitymonth.core.chinese import plain_number
+from qualitymonth.core import figures
 from qualitymonth.core.xlsx import Sheet, write_workbook
 
 from .queries import Dashboard, Row, build_dashboard
@@ -30,35 +30,48 @@ GROUP_HEADERS = {
 CAMPAIGN_GROUPS = ("category", "item", "unit", "street", "day")
 
 
+def _header(name: str, unit: str) -> str:
+    return f"{name}（{unit}）" if unit else name
+
+
 def column_headers(dashboard: Dashboard) -> list[str]:
-    """采用信息, 参与单位, 活动场次, each indicator with its unit, each derived figure."""
-    headers = ["采用信息（篇）", "参与单位（个）", "报送活动（场）"]
-    headers += [f"{name}（{unit}）" if unit else name for name, unit in dashboard.columns]
+    """The headline figures, each indicator with its unit, each derived figure."""
+    headers = [_header(figure.label, figure.unit) for figure in figures.HEADLINE]
+    headers += [_header(name, unit) for name, unit in dashboard.columns]
     headers += [name for name, _, _ in dashboard.formulas]
     return headers
 
 
 def row_cells(dashboard: Dashboard, row: Row) -> list:
     """A row's figures as numbers a workbook can add up (derived figures as shown)."""
-    cells: list = [row.reports, row.units, row.events]
-    for name, _ in dashboard.columns:
-        value = row.value(name)
-        cells.append(None if value is None else float(value) if value % 1 else int(value))
+    cells: list = [row.headline(figure) for figure in figures.HEADLINE]
+    cells += [number_cell(row.value(name)) for name, _ in dashboard.columns]
     cells += [
         dashboard.derived_display(name, row.derived.get(name)) for name, _, _ in dashboard.formulas
     ]
     return cells
 
 
+def number_cell(value):
+    """A figure as a number a workbook adds up: whole numbers as integers."""
+    return None if value is None else float(value) if value % 1 else int(value)
+
+
 def indicator_sheet(dashboard: Dashboard) -> Sheet:
+    """主要指标: the headline figures, every indicator total and every derived figure."""
     rows = [
-        (name, unit, plain_number(dashboard.total.value(name))) for name, unit in dashboard.columns
+        (figure.label, figure.unit, value)
+        for figure, value in dashboard.headline
+        if value is not None
+    ]
+    rows += [
+        (name, unit, number_cell(dashboard.total.value(name))) for name, unit in dashboard.columns
     ]
     rows += [
         (name, "", dashboard.derived_display(name, dashboard.total.derived.get(name)))
         for name, _, _ in dashboard.formulas
     ]
-    return Sheet("主要指标", ["指标", "计量单位", "合计"], rows, widths=[24, 12, 14])
+    return Sheet("主要指标", ["指标", "计量单位", "数值"], rows, widths=[24, 12, 14])
 
 
 def group_sheet(dashboard: Dashboard, group: str) -> Sheet:
@@ -75,10 +88,7 @@ def dashboard_workbook(dashboard: Dashboard, groups: Sequence[str]) -> bytes:
 
 
 def _notes(dashboard: Dashboard) -> list[str]:
-    notes = [
-        "统计口径：仅统计审核已采用的信息报送。",
-        "参与单位：报送了已采用信息的单位数；报送活动：已采用信息所报的活动场次。",
-    ]
+    notes = ["统计口径：", *figures.rules()]
     for name, formula, _ in dashboard.formulas:
         notes.append(f"{name} = {formula.expression}")
     return notes

@@ -1,10 +1,12 @@
-"""Reads of the dashboard: what accepted reports add up to, by category, item, unit,
-street/town, day and district. Every table is two grouped queries (counts, and indicator
-values), whatever the number of reports; the database does the adding.
+"""Reads of the dashboard: the headline figures of ``core.figures`` and what accepted reports
+add up to, by category, item, unit, street/town, day and district. Every table is four grouped
+queries (reports, indicator values, events, assignments), whatever the number of rows; the
+database does the adding. Every page, document, workbook and manifest that states a figure
+reads it from here.
 
-A figure counts only accepted reports (已采用): what the bureau stands behind. A report's day is
-its event's day, or the day it was sent when it reports work without an event. Its street/town
-is the event's, else the unit's own when the unit is a street or town, else its parent's.
+A report's day is its event's day, or the day it was sent when it reports work without an event;
+an event's day is the day it starts. Street/town: the event's, else the unit's own when the unit
+is a street or town, else its parent's.
 """
 
 from __future__ import annotations
@@ -13,28 +15,59 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, QuerySet, Sum, When
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from qualitymonth.assignments.models import Assignment
 from qualitymonth.campaigns.models import Campaign, Category, Formula, Indicator, Item
-from qualitymonth.core import formulas
-from qualitymonth.core.figures import average
+from qualitymonth.core import figures, formulas
+from qualitymonth.core.figures import PARTICIPANTS, Tally
 from qualitymonth.events.models import Event
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports.models import Report, ReportValue
 
 STREET_KINDS = (OrgUnit.Kind.SUBDISTRICT, OrgUnit.Kind.TOWN)
 GROUPS = ("category", "item", "unit", "street", "day", "district")
-PARTICIPANTS = "参与人数"
 
 
-def group_expression(group: str, prefix: str = ""):
-    """The value a report is grouped by; ``prefix`` reaches the report from another model
-    ("report__" from a ReportValue)."""
-    p = prefix
+@dataclass(frozen=True)
+class Source:
+    """The rows a figure is counted from, and how to reach a report's item and unit from them:
+    accepted reports, their indicator values, events, or assignments."""
+
+    model: type
+    prefix: str = ""  # "report__" from a ReportValue
+
+    @property
+    def is_report(self) -> bool:
+        return self.model in (Report, ReportValue)
+
+
+REPORTS = Source(Report)
+VALUES = Source(ReportValue, "report__")
+EVENTS = Source(Event)
+ASSIGNMENTS = Source(Assignment)
+
+
+def _unit_street(p: str) -> tuple:
+    return (
+        Case(When(**{f"{p}org_unit__kind__in": STREET_KINDS}, then=F(f"{p}org_unit_id"))),
+        Case(
+            When(
+                **{f"{p}org_unit__parent__kind__in": STREET_KINDS},
+                then=F(f"{p}org_unit__parent_id"),
+            )
+        ),
+    )
+
+
+def group_expression(group: str, source: Source = REPORTS):
+    """The value a row of ``source`` is grouped by; None where the group does not apply (an
+    assignment has no day)."""
+    p = source.prefix
     if group == "category":
         return F(f"{p}item__category_id")
     if group == "item":
@@ -43,30 +76,29 @@ def group_expression(group: str, prefix: str = ""):
         return F(f"{p}org_unit_id")
     if group == "district":
         return F(f"{p}item__campaign__org_unit_id")
+    zone = timezone.get_current_timezone()
     if group == "day":
-        zone = timezone.get_current_timezone()
+        if source.model is Event:
+            return TruncDate("starts_at", tzinfo=zone)
+        if source.model is Assignment:
+            return None
         return Coalesce(
             TruncDate(f"{p}event__starts_at", tzinfo=zone),
             TruncDate(f"{p}submitted_at", tzinfo=zone),
         )
     if group == "street":
-        return Coalesce(
-            F(f"{p}event__street_town_id"),
-            Case(When(**{f"{p}org_unit__kind__in": STREET_KINDS}, then=F(f"{p}org_unit_id"))),
-            Case(
-                When(
-                    **{f"{p}org_unit__parent__kind__in": STREET_KINDS},
-                    then=F(f"{p}org_unit__parent_id"),
-                )
-            ),
-        )
+        if source.model is Event:
+            return Coalesce(F("street_town_id"), *_unit_street(""))
+        if source.model is Assignment:
+            return Coalesce(*_unit_street(""))
+        return Coalesce(F(f"{p}event__street_town_id"), *_unit_street(p))
     raise ValueError(f"unknown group {group!r}")
 
 
 @dataclass(frozen=True)
 class Slice:
-    """Which accepted reports a figure stands for: those of some campaigns, narrowed by any of
-    category, item, unit, street/town, day, district and indicator (reports that carry it)."""
+    """Which rows a figure stands for: those of some campaigns, narrowed by any of category,
+    item, unit, street/town, day, district and indicator (reports that carry it)."""
 
     campaign_ids: tuple[int, ...]
     category: int | None = None
@@ -86,14 +118,20 @@ class Slice:
         names = ("category", "item", "unit", "street", "day", "district", "indicator")
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
-    def apply(self, queryset: QuerySet, prefix: str = "") -> QuerySet:
-        p = prefix
-        queryset = queryset.filter(
-            **{
-                f"{p}item__campaign_id__in": self.campaign_ids,
-                f"{p}status": Report.Status.ACCEPTED,
-            }
-        )
+    def applies_to(self, source: Source) -> bool:
+        """Whether the narrowing means anything for ``source``: events and assignments carry
+        no indicator, assignments no day."""
+        if source.is_report:
+            return True
+        if self.indicator is not None:
+            return False
+        return not (source.model is Assignment and self.day is not None)
+
+    def apply(self, queryset: QuerySet, source: Source = REPORTS) -> QuerySet:
+        p = source.prefix
+        queryset = queryset.filter(**{f"{p}item__campaign_id__in": self.campaign_ids})
+        if source.is_report:
+            queryset = queryset.filter(**{f"{p}status": Report.Status.ACCEPTED})
         exact = {
             "category": f"{p}item__category_id",
             "item": f"{p}item_id",
@@ -105,11 +143,11 @@ class Slice:
                 queryset = queryset.filter(**{lookup: getattr(self, name)})
         for name in ("street", "day"):
             if getattr(self, name) is not None:
-                queryset = queryset.alias(**{f"_{name}": group_expression(name, p)}).filter(
+                queryset = queryset.alias(**{f"_{name}": group_expression(name, source)}).filter(
                     **{f"_{name}": getattr(self, name)}
                 )
         if self.indicator is not None:
-            if p:
+            if source is VALUES:
                 queryset = queryset.filter(indicator__name=self.indicator)
             else:
                 carries = ReportValue.objects.filter(
@@ -124,13 +162,16 @@ class Slice:
 
 @dataclass
 class Row:
-    """One line of a table: what a group of accepted reports adds up to."""
+    """One line of a table: the headline figures of ``core.figures`` for a group (None where a
+    figure does not apply to it), and what its accepted reports' indicators add up to."""
 
     key: object
     label: str = ""
-    reports: int = 0
-    units: int = 0
-    events: int = 0
+    units_assigned: int | None = 0
+    units_reported: int = 0
+    events_registered: int | None = 0
+    events_held: int | None = 0
+    reports_accepted: int = 0
     values: dict[str, Decimal] = field(default_factory=dict)
     tallies: dict[str, Tally] = field(default_factory=dict)
     derived: dict[str, Decimal | None] = field(default_factory=dict)
@@ -140,67 +181,83 @@ class Row:
     def value(self, name: str) -> Decimal | None:
         return self.values.get(name)
 
+    def headline(self, figure: figures.Figure) -> int | None:
+        return getattr(self, figure.key)
 
-def count_reports(slice_: Slice, group: str | None) -> dict[object, Row]:
-    """Reports, distinct units and distinct events of each group, in one query."""
-    reports = slice_.apply(Report.objects.all()).order_by()
-    counts = {"reports": Count("id"), "units": Count("org_unit_id", distinct=True)}
-    counts["events"] = Count("event_id", distinct=True)
+
+def _grouped(queryset: QuerySet, group: str | None, source: Source, **counts) -> dict:
+    """``counts`` of each group (or of all, ``group=None``) in one query: {key: {name: n}}."""
+    queryset = queryset.order_by()
     if group is None:
-        totals = reports.aggregate(**counts)
-        return {None: Row(key=None, **totals)}
-    rows = reports.annotate(key=group_expression(group)).values("key").annotate(**counts)
-    return {row["key"]: Row(**row) for row in rows}
+        return {None: queryset.aggregate(**counts)}
+    expression = group_expression(group, source)
+    if expression is None:
+        return {}
+    rows = queryset.annotate(key=expression).values("key").annotate(**counts)
+    return {row.pop("key"): row for row in rows}
 
 
-@dataclass(frozen=True)
-class Tally:
-    """What one group's values of one indicator name come to, kept whole so that groups can
-    be added together: how it adds up, and the sum, count, largest and smallest value."""
-
-    how: str
-    sum: Decimal
-    count: int
-    max: Decimal
-    min: Decimal
-
-    @property
-    def value(self) -> Decimal:
-        if self.how == Indicator.Aggregation.AVERAGE:
-            return average(self.sum, self.count)
-        return getattr(self, self.how)
-
-    def __add__(self, other: Tally) -> Tally:
-        return Tally(
-            self.how,
-            self.sum + other.sum,
-            self.count + other.count,
-            max(self.max, other.max),
-            min(self.min, other.min),
+def count_headline(slice_: Slice, group: str | None) -> dict[object, Row]:
+    """The headline figures of each group: three grouped queries (reports, events,
+    assignments), each counted by its rule in ``core.figures``."""
+    reports = _grouped(
+        slice_.reports(),
+        group,
+        REPORTS,
+        reports_accepted=Count("id"),
+        units_reported=Count("org_unit_id", distinct=True),
+    )
+    rows = {key: Row(key=key, **counts) for key, counts in reports.items()}
+    sources = (
+        (
+            EVENTS,
+            Event.objects.all(),
+            {
+                "events_registered": Count("id", filter=~Q(status=Event.Status.CANCELLED)),
+                "events_held": Count("id", filter=Q(status=Event.Status.HELD)),
+            },
+        ),
+        (
+            ASSIGNMENTS,
+            Assignment.objects.all(),
+            {"units_assigned": Count("org_unit_id", distinct=True)},
+        ),
+    )
+    for source, queryset, counts in sources:
+        names = list(counts)
+        applies = slice_.applies_to(source) and (
+            group is None or group_expression(group, source) is not None
         )
+        if not applies:
+            for row in rows.values():
+                for name in names:
+                    setattr(row, name, None)
+            continue
+        found = _grouped(slice_.apply(queryset, source), group, source, **counts)
+        for key, counted in found.items():
+            row = rows.setdefault(key, Row(key=key))
+            for name in names:
+                setattr(row, name, counted[name] or 0)
+    return rows
 
 
 def indicator_tallies(slice_: Slice, group: str | None) -> dict[object, dict[str, Tally]]:
-    """Each group's tally of every indicator, by indicator name, in one query.
-
-    Indicators of different items that share a name add up together. Each adds up as its
-    indicator says: a sum, an average over the reports, the largest or the smallest; where
-    items disagree on how, the sum stands.
-    """
-    values = slice_.apply(ReportValue.objects.all(), prefix="report__").order_by()
+    """Each group's tally of every indicator, by indicator name, in one query; indicators of
+    different items that share a name add up together (``core.figures.combine``)."""
+    values = slice_.apply(ReportValue.objects.all(), VALUES).order_by()
     if group is not None:
-        values = values.annotate(key=group_expression(group, "report__"))
+        values = values.annotate(key=group_expression(group, VALUES))
     keys = (["key"] if group is not None else []) + ["indicator__name", "indicator__aggregation"]
     rows = values.values(*keys).annotate(
         sum=Sum("value"), count=Count("id"), max=Max("value"), min=Min("value")
     )
-    result: dict[object, dict[str, Tally]] = defaultdict(dict)
+    by_key: dict[object, list[tuple[str, Tally]]] = defaultdict(list)
     for row in rows:
-        key, name, how = row.get("key"), row["indicator__name"], row["indicator__aggregation"]
-        if name in result[key] and how != Indicator.Aggregation.SUM:
-            continue
-        result[key][name] = Tally(how, row["sum"], row["count"], row["max"], row["min"])
-    return result
+        tally = Tally(
+            row["indicator__aggregation"], row["sum"], row["count"], row["max"], row["min"]
+        )
+        by_key[row.get("key")].append((row["indicator__name"], tally))
+    return {key: figures.combine(tallies) for key, tallies in by_key.items()}
 
 
 def table(
@@ -210,9 +267,9 @@ def table(
     compiled: Sequence[tuple[str, formulas.Formula]] = (),
     counts_only: bool = False,
 ) -> dict[object, Row]:
-    """Counts, indicator totals and derived figures of each group (or of all, ``group=None``);
-    ``counts_only`` leaves the indicators out (one query instead of two)."""
-    rows = count_reports(slice_, group)
+    """Headline figures, indicator totals and derived figures of each group (or of all,
+    ``group=None``); ``counts_only`` leaves the indicators out (one query fewer)."""
+    rows = count_headline(slice_, group)
     if not counts_only:
         for key, tallies in indicator_tallies(slice_, group).items():
             rows.setdefault(key, Row(key=key)).tallies = tallies
@@ -228,20 +285,19 @@ def _finish(row: Row, compiled: Sequence[tuple[str, formulas.Formula]]) -> None:
     row.derived = {name: formula.evaluate(row.values) for name, formula in compiled}
 
 
-# A unit, and its events, belong to one district: its rows add up to the whole without
-# counting a unit twice.
+# A unit, its events and its assignments belong to one district: its rows add up to the whole
+# without counting a unit twice.
 PARTITIONS = ("district",)
 
 
 def added_up(rows: Iterable[Row], compiled: Sequence[tuple[str, formulas.Formula]]) -> Row:
-    """The total of the rows of a partition: what one more pass over the reports would give."""
+    """The total of the rows of a partition: what one more pass over the rows would give."""
     total = Row(key=None)
     for row in rows:
-        total.reports += row.reports
-        total.units += row.units
-        total.events += row.events
-        for name, tally in row.tallies.items():
-            total.tallies[name] = total.tallies[name] + tally if name in total.tallies else tally
+        for figure in figures.HEADLINE:
+            mine, theirs = total.headline(figure), row.headline(figure)
+            setattr(total, figure.key, None if None in (mine, theirs) else mine + theirs)
+        total.tallies = figures.combine([*total.tallies.items(), *row.tallies.items()])
     _finish(total, compiled)
     return total
 
@@ -301,7 +357,7 @@ def labelled(group: str, rows: dict[object, Row], campaign_ids: Sequence[int]) -
     else:
         units = OrgUnit.objects.filter(pk__in=keys).only("pk", "name", "pinyin")
         by_pk = {u.pk: u for u in units}
-        keys.sort(key=lambda k: (-rows[k].reports, by_pk[k].pinyin, by_pk[k].name))
+        keys.sort(key=lambda k: (-rows[k].reports_accepted, by_pk[k].pinyin, by_pk[k].name))
         ordered = [(key, by_pk[key].name) for key in keys]
     result = []
     for key, label in ordered:
@@ -313,12 +369,6 @@ def labelled(group: str, rows: dict[object, Row], campaign_ids: Sequence[int]) -
         unplaced.label = "未指明街镇"
         result.append(unplaced)
     return result
-
-
-def events_held(campaign_ids: Sequence[int]) -> int:
-    return Event.objects.filter(
-        item__campaign_id__in=campaign_ids, status=Event.Status.HELD
-    ).count()
 
 
 def district_campaigns(city: OrgUnit, year: int, kind: str) -> list[Campaign]:
@@ -350,7 +400,6 @@ class Dashboard:
     formulas: list[tuple[str, Formula, formulas.Formula]]
     total: Row
     tables: dict[str, list[Row]]
-    events_held: int
 
     @property
     def start(self) -> datetime.date | None:
@@ -364,6 +413,19 @@ class Dashboard:
     def participants(self) -> Decimal | None:
         return self.total.value(PARTICIPANTS)
 
+    @property
+    def headline(self) -> list[tuple[figures.Figure, int | None]]:
+        return [(figure, self.total.headline(figure)) for figure in figures.HEADLINE]
+
+    def event_count_gap(self, row: Row | None = None) -> tuple[int, Decimal] | None:
+        """(events held in the platform, the "活动场次" units reported) of ``row`` (the total
+        by default) when the two differ: both are right, and the text must keep them apart."""
+        row = row or self.total
+        reported = row.value(figures.EVENT_COUNT_INDICATOR)
+        if reported is None or row.events_held is None or reported == row.events_held:
+            return None
+        return row.events_held, reported
+
     def derived_display(self, name: str, value: Decimal | None) -> str:
         """A derived figure as people read it: "96.5%" for a rate, else the number."""
         formula = next(f for n, f, _ in self.formulas if n == name)
@@ -375,8 +437,8 @@ def display_formula(formula: Formula, value: Decimal | None) -> str:
         return "—"
     places = Decimal(1).scaleb(-formula.decimals)
     if formula.display == Formula.Display.PERCENT:
-        return f"{(value * 100).quantize(places)}%"
-    return f"{value.quantize(places)}"
+        return f"{(value * 100).quantize(places, rounding=ROUND_HALF_UP)}%"
+    return f"{value.quantize(places, rounding=ROUND_HALF_UP)}"
 
 
 def build_dashboard(
@@ -413,5 +475,4 @@ def build_dashboard(
         formulas=compiled,
         total=total,
         tables={group: labelled(group, rows, campaign_ids) for group, rows in tables.items()},
-        events_held=events_held(campaign_ids),
     )

@@ -35,6 +35,7 @@ from . import charts
 from .exports import CAMPAIGN_GROUPS, GROUP_TITLES, dashboard_workbook
 from .forms import FormulaForm
 from .queries import (
+    PARTICIPANTS,
     Dashboard,
     Slice,
     build_dashboard,
@@ -75,19 +76,19 @@ def _charts(dashboard: Dashboard, by: str) -> dict:
     """Bars of a group's accepted reports, the daily line and the share of each category."""
     trend = dashboard.tables.get("day", [])
     result = {
-        "bars": charts.bars([(r.label, r.reports, r.url) for r in dashboard.tables[by]]),
+        "bars": charts.bars([(r.label, r.reports_accepted, r.url) for r in dashboard.tables[by]]),
         "trend": charts.line(
-            [(r.key, r.reports, r.url) for r in trend],
+            [(r.key, r.reports_accepted, r.url) for r in trend],
             start=dashboard.start,
             end=dashboard.end,
         ),
     }
     if "category" in dashboard.tables:
         result["shares"] = charts.shares(
-            [(r.label, r.reports, r.url) for r in dashboard.tables["category"]]
+            [(r.label, r.reports_accepted, r.url) for r in dashboard.tables["category"]]
         )
         participants = [
-            (r.label, r.value("参与人数") or 0, r.url) for r in dashboard.tables["street"]
+            (r.label, r.value(PARTICIPANTS) or 0, r.url) for r in dashboard.tables["street"]
         ]
         result["street_bars"] = charts.bars(participants)
     return result
@@ -219,7 +220,7 @@ def _drill(request, campaigns: list[Campaign], base: str, back: tuple[str, str])
     sub_group = "item" if slice_.item is None else "unit" if slice_.unit is None else None
     dashboard = build_dashboard(campaigns, (sub_group,) if sub_group else (), within=slice_)
     total = dashboard.total
-    sub_rows = [r for r in dashboard.tables.get(sub_group, []) if r.reports]
+    sub_rows = [r for r in dashboard.tables.get(sub_group, []) if r.reports_accepted]
     for row in sub_rows:
         row.url = _with_filters(base, slice_.filters | row.filters)
     reports = (

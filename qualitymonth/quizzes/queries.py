@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.campaigns.models import Campaign
+from qualitymonth.core.figures import PARTICIPANTS
 from qualitymonth.orgs.models import OrgUnit
 
 from . import scoring
@@ -173,7 +174,7 @@ def report_figures(report) -> list:
     if not quizzes.exists():
         return []
     people, units = figures(quizzes)
-    result = [Figure("答题人数", people, source="知识问答", indicator="参与人数")]
+    result = [Figure("答题人数", people, source="知识问答", indicator=PARTICIPANTS)]
     if quizzes.filter(kind=Quiz.Kind.CONTEST).exists():
         result.append(Figure("参赛单位", units, source="知识竞赛"))
     return result

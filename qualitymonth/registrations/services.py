@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from qualitymonth.campaigns.models import Campaign
 from qualitymonth.core import audit
+from qualitymonth.core.figures import PARTICIPANTS
 from qualitymonth.core.privacy import mask_name, mask_phone
 from qualitymonth.core.sms import send_sms
 from qualitymonth.events.models import Event
@@ -40,7 +41,6 @@ CODE_LENGTH = 8
 CANCEL_SALT = "qualitymonth.registrations.cancel"
 # A cancel link is good until the event starts, and in any case for this long.
 CANCEL_LINK_MAX_AGE = 180 * 86400
-PARTICIPANTS = "参与人数"
 
 
 # Who may organise -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ transaction, writes the audit entry and tells the people concerned.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -19,9 +20,8 @@ from django.utils import timezone
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.assignments.models import Assignment
 from qualitymonth.campaigns.models import Campaign, Indicator
-from qualitymonth.core import audit
+from qualitymonth.core import audit, figures
 from qualitymonth.core.chinese import chinese_numeral, plain_number
-from qualitymonth.core.figures import aggregate
 from qualitymonth.core.notifications import notify
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports import review
@@ -97,11 +97,10 @@ def summary_title(campaign: Campaign, org_unit: OrgUnit) -> str:
 
 
 def unit_figures(reports: Iterable[Report]) -> list[dict]:
-    """The accepted reports' figures per indicator name and unit, in plan order: one query.
-
-    Indicators of different items that share a name and unit ("参与人数", 人) add up together;
-    each is combined as its indicator says (sum, average, max, min).
-    """
+    """The accepted reports' figures per indicator name, in plan order: one query. They add up
+    as everywhere else (``core.figures.combine``): indicators of different items that share a
+    name ("参与人数") add up together, each combined as its indicator says (sum, average, max,
+    min), so a unit's summary states what the dashboard's row of the unit states."""
     values = (
         ReportValue.objects.filter(report__in=list(reports))
         .select_related("indicator")
@@ -113,30 +112,23 @@ def unit_figures(reports: Iterable[Report]) -> list[dict]:
             "report_id",
         )
     )
-    groups: dict[tuple[str, str], dict] = {}
+    units: dict[str, str] = {}
+    report_ids: dict[str, set[int]] = defaultdict(set)
+    tallies = []
     for value in values:
-        indicator = value.indicator
-        group = groups.setdefault(
-            (indicator.name, indicator.unit),
-            {
-                "name": indicator.name,
-                "unit": indicator.unit,
-                "aggregation": indicator.aggregation,
-                "values": [],
-                "report_ids": set(),
-            },
-        )
-        group["values"].append(value.value)
-        group["report_ids"].add(value.report_id)
+        name = value.indicator.name
+        units.setdefault(name, value.indicator.unit)
+        report_ids[name].add(value.report_id)
+        tallies.append((name, figures.Tally.of([value.value], value.indicator.aggregation)))
     return [
         {
-            "name": group["name"],
-            "unit": group["unit"],
-            "aggregation": group["aggregation"],
-            "value": plain_number(aggregate(group["values"], group["aggregation"]) or 0),
-            "reports": len(group["report_ids"]),
+            "name": name,
+            "unit": units[name],
+            "aggregation": tally.how,
+            "value": plain_number(tally.value),
+            "reports": len(report_ids[name]),
         }
-        for group in groups.values()
+        for name, tally in figures.combine(tallies).items()
     ]
 
 

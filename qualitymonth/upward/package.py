@@ -20,14 +20,18 @@ import re
 import zipfile
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from qualitymonth.core.figures import CENT, aggregate
+from qualitymonth.core import figures, formulas
+from qualitymonth.core.figures import CENT
 
 FORMAT = "qualitymonth.upward-package"
-VERSION = 1
+# 2: every event (not only those held) and the assignments, so that a city counts every figure
+# of ``core.figures`` as the district does; the headline and derived figures.
+VERSION = 2
+DERIVED_PLACES = Decimal("0.000001")
 
 MANIFEST = "manifest.json"
 SUMMARY = "summary.docx"
@@ -84,27 +88,26 @@ def decimal_text(value: Decimal | int | str) -> str:
     return str(Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def compute_figures(campaign: Mapping, reports: Iterable[Mapping]) -> dict:
-    """Per item per indicator, and per indicator name over the campaign, what the reports'
-    values add up to: ``{"items": [...], "totals": {name: "123.00"}}``.
-
-    Indicators of different items that share a name add up together in the totals, as on the
-    dashboard; where their aggregations differ, the sum stands.
+def compute_figures(manifest: Mapping) -> dict:
+    """What the manifest's rows add up to, by the rules of ``core.figures``: per item per
+    indicator, per indicator name over the campaign, the derived figures of the campaign's
+    formulas, and (from version 2, which carries every event and the assignments) the headline
+    figures: ``{"headline": {...}, "items": [...], "totals": {name: "123.00"}, "derived": {...}}``.
     """
+    campaign, reports = manifest["campaign"], manifest["reports"]
     by_item: dict[str, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     for report in reports:
         for name, text in report["values"].items():
             by_item[report["item"]["id"]][name].append(Decimal(text))
     items = []
-    # (name, aggregation) → values, in plan order
-    by_name: dict[tuple[str, str], list[Decimal]] = defaultdict(list)
+    tallies: list[tuple[str, figures.Tally]] = []  # in plan order
     for category in campaign["categories"]:
         for item in category["items"]:
             indicators = []
             for indicator in item["indicators"]:
                 name, how = indicator["name"], indicator["aggregation"]
                 values = by_item[item["id"]].get(name, [])
-                total = aggregate(values, how)
+                total = figures.aggregate(values, how)
                 indicators.append(
                     {
                         "name": name,
@@ -114,7 +117,8 @@ def compute_figures(campaign: Mapping, reports: Iterable[Mapping]) -> dict:
                         "value": decimal_text(total) if total is not None else None,
                     }
                 )
-                by_name[name, how].extend(values)
+                if values:
+                    tallies.append((name, figures.Tally.of(values, how)))
             items.append(
                 {
                     "item": item["id"],
@@ -123,16 +127,50 @@ def compute_figures(campaign: Mapping, reports: Iterable[Mapping]) -> dict:
                     "indicators": indicators,
                 }
             )
-    totals: dict[str, str] = {}
-    for (name, how), values in by_name.items():
-        if name in totals and how != "sum":
+    totals = {name: tally.value for name, tally in figures.combine(tallies).items()}
+    result = {
+        "items": items,
+        "totals": {name: decimal_text(value) for name, value in totals.items()},
+    }
+    if manifest.get("version", VERSION) >= 2:
+        result["headline"] = headline(manifest)
+        result["derived"] = derived(campaign, totals)
+    return result
+
+
+def headline(manifest: Mapping) -> dict[str, int]:
+    """The headline figures of ``core.figures``, counted over the manifest's rows by their
+    rules (the database counts them the same way in ``dashboard.queries``)."""
+    events = manifest["events"]
+    return {
+        figures.UNITS_ASSIGNED.key: len({a["unit"] for a in manifest["assignments"]}),
+        figures.UNITS_REPORTED.key: len({r["unit"]["id"] for r in manifest["reports"]}),
+        figures.EVENTS_REGISTERED.key: sum(e["status"] != "cancelled" for e in events),
+        figures.EVENTS_HELD.key: sum(e["status"] == "held" for e in events),
+        figures.REPORTS_ACCEPTED.key: len(manifest["reports"]),
+    }
+
+
+def derived(campaign: Mapping, totals: Mapping[str, Decimal]) -> dict[str, str | None]:
+    """Each formula of the campaign over the totals; a formula that no longer fits its
+    indicators is left out, as on the dashboard."""
+    names = {
+        indicator["name"]
+        for category in campaign["categories"]
+        for item in category["items"]
+        for indicator in item["indicators"]
+    }
+    result: dict[str, str | None] = {}
+    for formula in campaign["formulas"]:
+        if formula["name"] in result:
             continue
-        if (name, "sum") in by_name and how != "sum":
+        try:
+            parsed = formulas.parse(formula["expression"], names)
+        except formulas.FormulaError:
             continue
-        total = aggregate(values, how)
-        if total is not None:
-            totals[name] = decimal_text(total)
-    return {"items": items, "totals": totals}
+        value = parsed.evaluate(totals)
+        result[formula["name"]] = None if value is None else str(value.quantize(DERIVED_PLACES))
+    return result
 
 
 # Building ---------------------------------------------------------------------------------
@@ -320,7 +358,7 @@ def _check_files(manifest: dict, contents: dict[str, bytes]) -> None:
 
 def _check_figures(manifest: dict) -> None:
     """The figures must be what the reports in the manifest add up to."""
-    expected = compute_figures(manifest["campaign"], manifest["reports"])
+    expected = compute_figures(manifest)
     if expected != manifest["figures"]:
         raise PackageError("清单中的汇总数据与报送明细不一致，上报包可能已被改动。", "figures")
 
@@ -438,6 +476,15 @@ def validate_manifest(manifest: dict) -> None:
         if street is not None and street not in unit_ids:
             s.fail(f"{where}.street_town", "不在单位列表中")
 
+    if manifest["version"] >= 2:
+        for a, assignment in enumerate(s.get(manifest, "assignments", list, "")):
+            where = f"assignments[{a}]"
+            if s.get(assignment, "item", str, where) not in item_ids:
+                s.fail(f"{where}.item", "不在活动事项中")
+            if s.get(assignment, "unit", str, where) not in unit_ids:
+                s.fail(f"{where}.unit", "不在单位列表中")
+            s.get(assignment, "role", str, where)
+
     report_ids = set()
     for r, report in enumerate(s.get(manifest, "reports", list, "")):
         where = f"reports[{r}]"
@@ -472,9 +519,12 @@ def validate_manifest(manifest: dict) -> None:
         if s.get(photo, "report", str, where) not in report_ids:
             s.fail(f"{where}.report", "不在报送列表中")
 
-    figures = s.get(manifest, "figures", dict, "")
-    s.get(figures, "items", list, "figures")
-    s.get(figures, "totals", dict, "figures")
+    stated = s.get(manifest, "figures", dict, "")
+    s.get(stated, "items", list, "figures")
+    s.get(stated, "totals", dict, "figures")
+    if manifest["version"] >= 2:
+        s.get(stated, "headline", dict, "figures")
+        s.get(stated, "derived", dict, "figures")
 
 
 def peek(file, name: str = MANIFEST) -> bytes:

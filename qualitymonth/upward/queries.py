@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from qualitymonth.assignments.models import Assignment
 from qualitymonth.campaigns.models import Campaign, Indicator, Item
+from qualitymonth.core import figures
 from qualitymonth.events.models import Event
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports.models import Report, ReportValue
@@ -165,21 +167,23 @@ def accepted_reports(campaign: Campaign) -> QuerySet[Report]:
 def campaign_manifest(
     campaign: Campaign, photos: Sequence[PackagePhoto] = ()
 ) -> tuple[dict, dict[str, bytes]]:
-    """Everything a city needs to see the campaign as if it had been run in its deployment:
-    the plan, the district, its accepted reports with their events, units and figures, and the
-    summary's photos of accepted reports, with those photos' files by package path. The file
-    list and checksum are added by `package.build_package`."""
+    """Everything a city needs to see the campaign as if it had been run in its deployment and
+    to count every figure of ``core.figures`` as the district does: the plan, the district, the
+    assignments, every event registered, the accepted reports with their units and figures,
+    and the summary's photos of accepted reports, with those photos' files by package path. The
+    file list and checksum are added by `package.build_package`."""
     reports = list(accepted_reports(campaign))
     events = list(
-        Event.objects.filter(
-            Q(item__campaign=campaign, status=Event.Status.HELD)
-            | Q(pk__in=[r.event_id for r in reports if r.event_id])
-        )
+        Event.objects.filter(item__campaign=campaign)
         .select_related("org_unit")
         .order_by("starts_at", "id")
     )
+    assignments = list(
+        Assignment.objects.filter(item__campaign=campaign).order_by("item_id", "role", "id")
+    )
     unit_ids = {r.org_unit_id for r in reports} | {e.org_unit_id for e in events}
     unit_ids |= {e.street_town_id for e in events if e.street_town_id}
+    unit_ids |= {a.org_unit_id for a in assignments}
     report_parts = []
     for report in reports:
         event = report.event
@@ -239,6 +243,14 @@ def campaign_manifest(
             }
             for event in events
         ],
+        "assignments": [
+            {
+                "item": item_key(assignment.item_id),
+                "unit": unit_key(assignment.org_unit_id),
+                "role": assignment.role,
+            }
+            for assignment in assignments
+        ],
         "reports": report_parts,
         "photos": [],
     }
@@ -249,8 +261,15 @@ def campaign_manifest(
         manifest["photos"].append(
             {"path": path, "report": tokens[photo.report_id], "caption": photo.caption}
         )
-    manifest["figures"] = package.compute_figures(manifest["campaign"], report_parts)
+    manifest["figures"] = package.compute_figures(manifest)
     return manifest, files
+
+
+def stated_headline(manifest: dict) -> list[tuple[figures.Figure, int]]:
+    """The headline figures a manifest states, in order, with their rules; [] for a package
+    of format version 1, which states none."""
+    stated = manifest["figures"].get("headline") or {}
+    return [(figure, stated[figure.key]) for figure in figures.HEADLINE if figure.key in stated]
 
 
 def is_imported(campaign: Campaign) -> bool:

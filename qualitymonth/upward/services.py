@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qualitymonth.accounts.scope import scope_of
+from qualitymonth.assignments.services import import_assignments
 from qualitymonth.campaigns.models import (
     Campaign,
     Category,
@@ -459,6 +460,15 @@ def _create_campaign(checked: Checked, by, saved_files: list) -> Campaign:
         )
 
     units = _resolve_units(checked.district, manifest["units"])
+    import_assignments(
+        campaign,
+        [
+            (items[row["item"]], units[row["unit"]], row["role"])
+            for row in manifest.get("assignments", [])
+        ],
+        by,
+        source={"sha256": checked.package.sha256},
+    )
     events: dict[str, Event] = {}
     for event_data in manifest["events"]:
         events[event_data["id"]] = Event.objects.create(

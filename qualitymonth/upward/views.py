@@ -21,7 +21,7 @@ from . import package, services
 from .forms import PackageUploadForm
 from .models import UpwardPackage
 from .package import PackageError
-from .queries import campaign_manifest, received_packages
+from .queries import campaign_manifest, received_packages, stated_headline
 
 ZIP_CONTENT_TYPE = "application/zip"
 DOCUMENTS = {
@@ -56,6 +56,7 @@ def send(request, pk: int):
         {
             "campaign": campaign,
             "manifest": manifest,
+            "headline": stated_headline(manifest),
             "summary": summary,
             "photo_count": summary.photos.count() if summary else None,
             "filename": services.package_filename(campaign),
@@ -123,6 +124,7 @@ def detail(request, pk: int):
         {
             "package": row,
             "manifest": manifest,
+            "headline": stated_headline(manifest),
             "replaces": UpwardPackage.objects.filter(
                 district=row.district,
                 year=row.year,

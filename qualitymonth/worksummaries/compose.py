@@ -13,8 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from qualitymonth.campaigns.models import Campaign
+from qualitymonth.core import figures
 from qualitymonth.core.chinese import chinese_numeral, plain_number
-from qualitymonth.dashboard.queries import PARTICIPANTS, Dashboard, build_dashboard
+from qualitymonth.dashboard.queries import Dashboard, Row, build_dashboard
 from qualitymonth.reports.models import Report
 
 from .models import SummaryParagraph
@@ -41,12 +42,13 @@ def _sentence(text: str, limit: int = EXCERPT) -> str:
     return text[: cut + 1] if cut > 0 else text[:limit] + "……"
 
 
-def _figure_phrase(dashboard: Dashboard, row, *, skip: Sequence[str] = ()) -> str:
-    """ "参与人数720人、发放资料份数1800份、合格率98.5%": the row's figures in plan order."""
+def _figure_phrase(dashboard: Dashboard, row: Row) -> str:
+    """ "参与人数720人、发放资料份数1800份、合格率98.5%": the row's indicator totals and derived
+    figures in plan order, each named as everywhere else."""
     parts = []
     for name, unit in dashboard.columns:
         value = row.value(name)
-        if value is not None and value and name not in skip:
+        if value is not None and value:
             parts.append(f"{name}{plain_number(value)}{unit}")
     for name, _, _ in dashboard.formulas:
         value = row.derived.get(name)
@@ -55,24 +57,38 @@ def _figure_phrase(dashboard: Dashboard, row, *, skip: Sequence[str] = ()) -> st
     return "、".join(parts)
 
 
+def _headline_phrase(row: Row) -> str:
+    """ "承担单位36个、报送单位12个、登记活动30场、已举办活动24场、采用信息24篇": the headline
+    figures of ``core.figures`` that are not nought, each in its own words."""
+    return "、".join(
+        figure.stated(value) for figure in figures.HEADLINE if (value := row.headline(figure))
+    )
+
+
+def _reported_phrase(dashboard: Dashboard, row: Row) -> str:
+    """What units typed into their reports, said as theirs; where their "活动场次" differs from
+    the events held in the platform, the text says why both stand."""
+    text = _figure_phrase(dashboard, row)
+    if not text:
+        return ""
+    text = f"各单位在信息报送中填报的主要数据：{text}。"
+    if dashboard.event_count_gap(row):
+        text += (
+            f"其中{figures.EVENT_COUNT_INDICATOR}为各单位填报的场次合计，含未在平台逐场登记的活动，"
+            f"与平台登记的{figures.EVENTS_HELD.label}统计口径不同。"
+        )
+    return text
+
+
 def _names(names: Sequence[str]) -> str:
     shown = "、".join(names[:NAMED_UNITS])
     return f"{shown}等{len(names)}个单位" if len(names) > NAMED_UNITS else shown
 
 
 def _overview(dashboard: Dashboard, subject: str, opening: str) -> str:
-    total = dashboard.total
-    text = (
-        f"{opening}活动期间，{subject}共有{total.units}个单位参与，举办各类活动"
-        f"{dashboard.events_held}场"
+    return f"{opening}活动期间，{subject}{_headline_phrase(dashboard.total)}。" + _reported_phrase(
+        dashboard, dashboard.total
     )
-    if dashboard.participants:
-        text += f"，参与群众{plain_number(dashboard.participants)}人次"
-    text += f"，经审核采用活动信息{total.reports}篇。"
-    figures = _figure_phrase(dashboard, total, skip=(PARTICIPANTS,))
-    if figures:
-        text += f"主要数据：{figures}。"
-    return text
 
 
 def _manual_sections(start: int) -> list[Draft]:
@@ -163,10 +179,11 @@ def campaign_drafts(campaign: Campaign) -> list[Draft]:
         for number, row in enumerate(rows, start=1):
             item = item_objects[row.key]
             units = list(dict.fromkeys(r.org_unit.name for r in by_item[item.pk]))
-            text = f"{number}.{item.title}。{_names(units)}"
-            text += f"共开展活动{row.events}场" if row.events else "开展相关工作"
-            figures = _figure_phrase(dashboard, row)
-            text += f"，{figures}。" if figures else "。"
+            text = f"{number}.{item.title}。{_names(units)}报送"
+            text += figures.REPORTS_ACCEPTED.stated(row.reports_accepted)
+            if row.events_held:
+                text += "，" + figures.EVENTS_HELD.stated(row.events_held)
+            text += "。" + _reported_phrase(dashboard, row)
             first = by_item[item.pk][0]
             if first.content:
                 unit = first.org_unit.name
@@ -194,11 +211,9 @@ def city_drafts(city_name: str, year: int, campaigns: Sequence[Campaign]) -> lis
         campaign = by_district[row.key]
         theme = f"以“{campaign.theme}”为主题，" if campaign.theme else ""
         text = (
-            f"（{chinese_numeral(number)}）{row.label}。{row.label}{theme}组织{row.units}个单位"
-            f"开展活动，经审核采用活动信息{row.reports}篇"
+            f"（{chinese_numeral(number)}）{row.label}。{row.label}{theme}"
+            f"{_headline_phrase(row)}。{_reported_phrase(dashboard, row)}"
         )
-        figures = _figure_phrase(dashboard, row)
-        text += f"，{figures}。" if figures else "。"
         drafts.append(Draft(f"district:{row.key}", Section.PRACTICE, text))
     drafts += _highlights(
         _starred(campaigns), lambda r: f"{r.item.campaign.org_unit.name}{r.org_unit.name}"

@@ -6,18 +6,25 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from qualitymonth.core import docwriter
+from qualitymonth.core import docwriter, figures
 from qualitymonth.core.chinese import plain_number
-from qualitymonth.dashboard.queries import PARTICIPANTS, Dashboard, build_dashboard
+from qualitymonth.core.figures import PARTICIPANTS
+from qualitymonth.dashboard.queries import Dashboard, Row, build_dashboard
 
 from .models import CampaignSummary
 from .services import annex_photos, photo_caption, source_campaigns
 
 
 def statistics_tables(summary: CampaignSummary, dashboard: Dashboard) -> list[docwriter.Table]:
-    """表1 the main figures; 表2 by category (a district) or by district (a city); 表3 by
-    unit. Four columns at most, so they fit the 156 mm text block in 4号 type."""
+    """表1 the headline figures, indicator totals and derived figures; 表2 by category (a
+    district) or by district (a city); 表3 by unit. Four columns at most, so they fit the
+    156 mm text block in 4号 type."""
     main = [
+        (figure.label, figure.unit, str(value))
+        for figure, value in dashboard.headline
+        if value is not None
+    ]
+    main += [
         (name, unit, plain_number(dashboard.total.value(name)))
         for name, unit in dashboard.columns
         if dashboard.total.value(name) is not None
@@ -26,27 +33,27 @@ def statistics_tables(summary: CampaignSummary, dashboard: Dashboard) -> list[do
         (name, "", dashboard.derived_display(name, dashboard.total.derived.get(name)))
         for name, _, _ in dashboard.formulas
     ]
-    main.insert(0, ("采用信息", "篇", str(dashboard.total.reports)))
-    main.insert(1, ("参与单位", "个", str(dashboard.total.units)))
     tables = [docwriter.Table("表1　主要指标汇总", ("指标", "计量单位", "数值"), main)]
     group, heading = ("category", "活动类别") if summary.campaign_id else ("district", "区")
-    rows = [
-        (r.label, str(r.reports), str(r.units), plain_number(r.value(PARTICIPANTS)))
-        for r in dashboard.tables[group]
-    ]
-    tables.append(
-        docwriter.Table(
-            f"表2　按{heading}统计", (heading, "采用信息", "参与单位", "参与人数"), rows
-        )
-    )
-    units = [
-        (r.label, str(r.reports), str(r.events), plain_number(r.value(PARTICIPANTS)))
-        for r in dashboard.tables["unit"]
-    ]
-    tables.append(
-        docwriter.Table("表3　各单位报送情况", ("单位", "采用信息", "报送活动", "参与人数"), units)
-    )
+    tables.append(_group_table(f"表2　按{heading}统计", heading, dashboard.tables[group]))
+    tables.append(_group_table("表3　各单位报送情况", "单位", dashboard.tables["unit"]))
     return tables
+
+
+def _group_table(title: str, heading: str, rows: list[Row]) -> docwriter.Table:
+    columns = (figures.REPORTS_ACCEPTED, figures.EVENTS_HELD)
+    return docwriter.Table(
+        title,
+        (heading, *(figure.label for figure in columns), PARTICIPANTS),
+        [
+            (
+                row.label,
+                *(plain_number(row.headline(figure)) for figure in columns),
+                plain_number(row.value(PARTICIPANTS)),
+            )
+            for row in rows
+        ],
+    )
 
 
 def summary_docx(summary: CampaignSummary) -> bytes:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.campaigns.models import Campaign
 from qualitymonth.core import audit
-from qualitymonth.dashboard.queries import district_campaigns
+from qualitymonth.dashboard.queries import build_dashboard, district_campaigns
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports.models import Photo, Report
 
@@ -103,6 +103,12 @@ def source_campaigns(summary: CampaignSummary) -> list[Campaign]:
     if summary.campaign_id:
         return [summary.campaign]
     return district_campaigns(summary.org_unit, summary.year, summary.kind)
+
+
+def event_count_gap(summary: CampaignSummary):
+    """(events held in the platform, "活动场次" the units reported) when they differ: the
+    admin is told before downloading, and the text names both."""
+    return build_dashboard(source_campaigns(summary), ()).event_count_gap()
 
 
 def drafts_of(summary: CampaignSummary) -> list[Draft]:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.campaigns.views import get_campaign
+from qualitymonth.core.chinese import plain_number
 from qualitymonth.core.downloads import xlsx_response
 from qualitymonth.core.feedback import show_errors
 from qualitymonth.core.tasks import read_progress
@@ -48,6 +49,7 @@ def _page(request, summary: CampaignSummary | None, context: dict):
             sections.append((paragraph.section, []))
         sections[-1][1].append(paragraph)
     generating = summary is not None and services.is_generating(summary)
+    gap = services.event_count_gap(summary) if summary else None
     return render(
         request,
         "worksummaries/summary.html",
@@ -69,6 +71,7 @@ def _page(request, summary: CampaignSummary | None, context: dict):
             "edited": sum(p.edited for p in paragraphs),
             "to_check": sum(p.figures_changed for p in paragraphs),
             "empty_manual": [p for p in paragraphs if p.is_manual and not p.text.strip()],
+            "event_gap": (gap[0], plain_number(gap[1])) if gap else None,
         },
     )
 

@@ -25,7 +25,7 @@ def test_admin_sees_totals_charts_and_every_table(client, admin, world):
     url = reverse("dashboard:campaign", args=[world.campaign.pk])
     html = page(client, admin, url).content.decode()
     assert "合格率" in html and "96.8%" in html
-    assert re.search(r"采用信息</span><strong>6</strong>", html)
+    assert re.search(r'采用信息</span><strong data-figure="reports_accepted">6</strong>', html)
     for title in ("按活动类别", "按活动事项", "按单位", "按街镇", "每日趋势", "各类别占比"):
         assert title in html
     assert html.count("<svg") >= 4  # drawn on the server, no script needed
@@ -62,13 +62,14 @@ def test_every_table_exports_to_xlsx(client, admin, world, group):
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     main = workbook["主要指标"]
     figures = {row[0]: row[2] for row in main.iter_rows(min_row=2, values_only=True)}
-    assert figures["参与人数"] == "215" and figures["合格率"] == "96.8%"
+    assert figures["参与人数"] == 215 and figures["合格率"] == "96.8%"
+    assert figures["采用信息"] == 6 and figures["报送单位"] == 5
     if group != "all":
         sheet = workbook.worksheets[1]
         header = [cell.value for cell in sheet[1]]
-        assert header[1] == "采用信息（篇）"
+        accepted = header.index("采用信息（篇）")
         last = [cell.value for cell in sheet[sheet.max_row]]
-        assert last[0] == "合计" and last[1] == 6
+        assert last[0] == "合计" and last[accepted] == 6
     else:
         assert len(workbook.sheetnames) == 7  # 主要指标, five tables, 说明
 
@@ -87,7 +88,7 @@ def test_city_dashboard_by_district(client, world, city_viewer, city, huangpu, r
     url = reverse("dashboard:city", args=[city.pk, 2024])
     response = page(client, city_viewer, url)
     rows = response.context["dashboard"].tables["district"]
-    assert [(r.label, r.reports) for r in rows] == [("浦东新区", 6)]
+    assert [(r.label, r.reports_accepted) for r in rows] == [("浦东新区", 6)]
     assert [d.name for d in response.context["silent_districts"]] == ["黄浦区"]
     home = page(client, city_viewer, reverse("dashboard:city_home"), status=302)
     assert home["Location"] == url

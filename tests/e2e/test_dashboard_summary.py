@@ -50,10 +50,10 @@ def test_admin_drills_down_then_compiles_and_downloads_the_summary(
     page.get_by_role("link", name="工作总结").first.click()
     page.get_by_role("button", name="生成工作总结").click()
     expect(page.locator(".work-summary")).to_contain_text("一、总体情况", timeout=30_000)
-    expect(page.locator(".work-summary")).to_contain_text("参与群众215人次")
+    expect(page.locator(".work-summary")).to_contain_text("参与人数215人")
 
     # Edit the overview in place.
-    overview = page.locator(".summary-paragraph", has_text="参与群众215人次")
+    overview = page.locator(".summary-paragraph", has_text="参与人数215人")
     overview.get_by_role("link", name="编辑").click()
     box = page.locator("form.summary-paragraph textarea")
     box.fill("2024年9月，我局精心组织质量月活动，全区参与群众215人次，成效明显。")

@@ -80,7 +80,7 @@ def manifest() -> dict:
             "values": {"参与人数": "80.00", "满意度": "95.00"},
         },
     ]
-    return {
+    body = {
         "generated_at": "2024-10-08T09:00:00+08:00",
         "campaign": campaign,
         "unit": {
@@ -106,12 +106,14 @@ def manifest() -> dict:
                 "status": "held",
             }
         ],
+        "assignments": [{"item": "item-1", "unit": "unit-2", "role": "lead"}],
         "reports": reports,
         "photos": [
             {"path": "photos/001.jpg", "report": "r-1", "caption": "陆家嘴街道 9月12日 开放日"}
         ],
-        "figures": package.compute_figures(campaign, reports),
     }
+    body["figures"] = package.compute_figures(body)
+    return body
 
 
 FILES = {"summary.docx": b"PK docx", "annex.xlsx": b"PK xlsx", "photos/001.jpg": PHOTO}
@@ -144,7 +146,7 @@ def test_a_built_package_reads_back_with_every_file_and_checksum():
     data = good()
     read = read_package(data)
     assert read.manifest["format"] == "qualitymonth.upward-package"
-    assert read.manifest["version"] == 1
+    assert read.manifest["version"] == package.VERSION
     assert read.files == FILES
     assert read.sha256 == package.sha256(data)
     listed = {entry["path"]: entry for entry in read.manifest["files"]}
@@ -163,6 +165,29 @@ def test_figures_add_up_as_each_indicator_says():
     assert indicators["参与人数"]["reports"] == 2
     assert indicators["满意度"]["value"] == "92.50"  # an average
     assert figures["totals"] == {"参与人数": "200.00", "满意度": "92.50"}
+    assert figures["headline"] == {
+        "units_assigned": 1,
+        "units_reported": 1,
+        "events_registered": 1,
+        "events_held": 1,
+        "reports_accepted": 2,
+    }
+
+
+def test_a_changed_headline_figure_is_refused():
+    wrong = manifest()
+    wrong["figures"]["headline"]["events_held"] = 24
+    assert "汇总数据与报送明细不一致" in refused(build_package(wrong, FILES), "figures")
+
+
+def test_a_version_1_package_without_assignments_is_still_read():
+    """Packages exported before every event and the assignments were carried."""
+    old = {key: value for key, value in manifest().items() if key != "assignments"}
+    old["version"] = 1
+    old["figures"] = package.compute_figures(old)
+    assert "headline" not in old["figures"]
+    data = _with_manifest(**old)
+    assert read_package(data).manifest["version"] == 1
 
 
 def test_one_byte_changed_in_a_photo_is_refused_naming_the_file():
@@ -257,8 +282,8 @@ def _with_manifest(**changes) -> bytes:
 
 def test_unknown_format_and_newer_version_are_refused():
     assert "不是质量月平台的上报包" in refused(_with_manifest(format="something.else"), "format")
-    message = refused(_with_manifest(version=2), "version")
-    assert "格式版本为 2" in message and "升级" in message
+    message = refused(_with_manifest(version=package.VERSION + 1), "version")
+    assert f"格式版本为 {package.VERSION + 1}" in message and "升级" in message
     assert "无效" in refused(_with_manifest(version="1"), "version")
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from qualitymonth.accounts.models import Role
 from qualitymonth.campaigns.models import Campaign
+from qualitymonth.core.figures import HEADLINE
 from qualitymonth.core.models import AuditEntry
 from qualitymonth.dashboard.queries import build_dashboard, district_campaigns
 from qualitymonth.orgs.models import OrgUnit
@@ -32,15 +33,19 @@ def figures(campaign: Campaign) -> dict:
     """What the dashboard shows of a campaign, keyed by names that survive the trip."""
     dashboard = build_dashboard([campaign], GROUPS)
     return {
-        "total": (dashboard.total.reports, dashboard.total.units, dashboard.total.events),
+        "headline": dashboard.headline,
         "values": dashboard.total.values,
         "derived": {name: dashboard.total.derived[name] for name, _, _ in dashboard.formulas},
         "items": {
-            row.label: (row.reports, row.values) for row in dashboard.tables["item"] if row.reports
+            row.label: (row.reports_accepted, row.events_held, row.values)
+            for row in dashboard.tables["item"]
+            if row.reports_accepted or row.events_registered
         },
-        "units": {row.label: (row.reports, row.values) for row in dashboard.tables["unit"]},
+        "units": {
+            row.label: [row.headline(figure) for figure in HEADLINE] + [row.values]
+            for row in dashboard.tables["unit"]
+        },
         "streets": {row.label: row.values for row in dashboard.tables["street"]},
-        "events_held": dashboard.events_held,
     }
 
 
@@ -62,8 +67,14 @@ def test_round_trip_the_city_sees_the_district_as_if_it_reported_here(
     district_campaign, exported, admin, city, pudong, city_viewer, client
 ):
     before = figures(district_campaign)
-    assert before["total"] == (3, 1, 1)  # the returned report stays home
-    assert before["events_held"] == 2
+    # the returned report stays home; the held event without a report travels
+    assert dict((figure.key, value) for figure, value in before["headline"]) == {
+        "units_assigned": 1,
+        "units_reported": 1,
+        "events_registered": 2,
+        "events_held": 2,
+        "reports_accepted": 3,
+    }
 
     with zipfile.ZipFile(io.BytesIO(exported.data)) as archive:
         names = set(archive.namelist())
@@ -75,7 +86,8 @@ def test_round_trip_the_city_sees_the_district_as_if_it_reported_here(
         "photos/001.jpg",
         "photos/002.jpg",
     }
-    assert manifest["format"] == "qualitymonth.upward-package" and manifest["version"] == 1
+    assert manifest["format"] == "qualitymonth.upward-package"
+    assert manifest["version"] == package.VERSION
     assert manifest["unit"] == {
         "name": "浦东新区",
         "kind": "district",
@@ -230,7 +242,7 @@ def test_pages_send_upload_check_import_and_list(
     overview = client.get(reverse("campaigns:overview", kwargs={"pk": district_campaign.pk}))
     assert send in overview.content.decode()
     page = client.get(send)
-    assert page.status_code == 200 and "<dd>245</dd>" in page.content.decode()
+    assert page.status_code == 200 and 'data-indicator="参与人数">245</dd>' in page.content.decode()
     assert client.get(reverse("upward:received")).status_code == 403
     download = client.post(send)
     assert download.status_code == 200

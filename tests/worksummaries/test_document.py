@@ -96,14 +96,14 @@ def test_sections_in_order_then_the_annexes(document):
 def test_figures_match_the_database(document, demo):
     dashboard = demo["dashboard"]
     overview = find(document, "2024年9月").text
-    assert f"共有{dashboard.total.units}个单位参与" in overview
-    assert f"举办各类活动{dashboard.events_held}场" in overview
+    for figure, value in dashboard.headline:
+        if value:
+            assert figure.stated(value) in overview
     participants = f"{dashboard.participants.normalize():f}"
-    assert f"参与群众{participants}人次" in overview
-    assert f"经审核采用活动信息{dashboard.total.reports}篇" in overview
+    assert f"参与人数{participants}人" in overview
     statistics = document.tables[0]
     rows = {r.cells[0].text: r.cells[2].text for r in statistics.rows[1:]}
-    assert rows["采用信息"] == str(dashboard.total.reports)
+    assert rows["采用信息"] == str(dashboard.total.reports_accepted)
     assert rows["参与人数"] == participants
     rate = dashboard.derived_display("合格率", dashboard.total.derived["合格率"])
     assert rows["合格率"] == rate and rate in overview
@@ -111,11 +111,11 @@ def test_figures_match_the_database(document, demo):
     assert [c.text for c in by_category.rows[0].cells] == [
         "活动类别",
         "采用信息",
-        "参与单位",
+        "已举办活动",
         "参与人数",
     ]
     counted = sum(int(r.cells[1].text) for r in by_category.rows[1:])
-    assert counted == dashboard.total.reports
+    assert counted == dashboard.total.reports_accepted
 
 
 def test_the_photo_annex_has_captions_with_unit_date_and_event(document, demo):

@@ -46,10 +46,10 @@ def test_sections_in_the_usual_order(summary, world):
 
 def test_overview_carries_the_key_figures(summary):
     overview = paragraph(summary, "overview").text
-    assert "共有5个单位参与" in overview
-    assert "举办各类活动3场" in overview
-    assert "参与群众215人次" in overview
-    assert "采用活动信息6篇" in overview
+    assert "报送单位5个" in overview
+    assert "登记活动3场、已举办活动3场" in overview
+    assert "参与人数215人" in overview
+    assert "采用信息6篇" in overview
     assert "检定台数400台" in overview and "合格率96.8%" in overview
 
 
@@ -57,7 +57,7 @@ def test_each_item_says_which_units_did_what_with_their_figures(summary, world):
     one = paragraph(summary, f"item:{world.items[1].pk}").text
     assert one.startswith("1.举办2024年度浦东新区")
     assert (
-        "花木街道、陆家嘴街道共开展活动1场" in one
+        "花木街道、陆家嘴街道报送采用信息2篇，已举办活动1场" in one
         and "参与人数150人" in one
         and "发放资料份数300份" in one
     )
@@ -87,11 +87,11 @@ def test_regenerating_keeps_edits_and_flags_changed_figures(summary, world, admi
     item.refresh_from_db()
     assert overview.text == "我区高度重视，精心组织。参与群众215人次。"  # the admin's words stay
     assert overview.edited and overview.figures_changed  # … flagged: figures moved under it
-    assert "参与群众300人次" in overview.generated_text
+    assert "参与人数300人" in overview.generated_text
     assert "参与人数235人" in item.text and not item.edited  # untouched: refreshed
     assert paragraph(summary, "problems").text == "部分单位报送不够及时。"
     services.restore_paragraph(overview, admin)
-    assert "参与群众300人次" in paragraph(summary, "overview").text
+    assert "参与人数300人" in paragraph(summary, "overview").text
 
 
 def test_a_paragraph_whose_subject_is_gone_is_removed_unless_edited(summary, world, admin):
@@ -151,7 +151,7 @@ def test_the_summary_sent_upward_has_todays_figures_and_the_admins_words(summary
     services.edit_paragraph(paragraph(summary, "plans"), admin, "建立长效机制。")
     add_report(world.units["张江"], world.items[1], {"参与人数": 85})
     current = services.current_summary(world.campaign, admin)
-    assert "参与群众300人次" in paragraph(current, "overview").text
+    assert "参与人数300人" in paragraph(current, "overview").text
     assert paragraph(current, "plans").text == "建立长效机制。"
 
 

@@ -38,7 +38,7 @@ def test_generating_in_the_background_then_the_draft(client, generated, world):
     assert generated.generated_at is not None
     page = client.get(reverse("worksummaries:campaign", args=[world.campaign.pk]))
     html = page.content.decode()
-    assert "一、总体情况" in html and "参与群众215人次" in html
+    assert "一、总体情况" in html and "参与人数215人" in html
     assert "“存在问题”和“下一步打算”尚未填写" in html
     progress = client.get(reverse("worksummaries:progress", args=[generated.pk]))
     assert progress.status_code == 204 and progress["HX-Refresh"] == "true"  # done: reload
@@ -67,7 +67,7 @@ def test_editing_a_paragraph_in_place(client, generated):
     overview.refresh_from_db()
     assert overview.edited and overview.text == "全区上下高度重视。"
     restored = client.post(url, {"action": "restore"}, HTTP_HX_REQUEST="true")
-    assert "参与群众215人次" in restored.content.decode()
+    assert "参与人数215人" in restored.content.decode()
 
 
 def test_a_heading_cannot_be_emptied(client, generated):
@@ -148,7 +148,7 @@ def test_city_summary_across_districts(
         client.post(url)
     summary = CampaignSummary.objects.get(org_unit=city, year=2024)
     district = summary.paragraphs.get(key=f"district:{world.campaign.org_unit_id}")
-    assert district.text.startswith("（一）浦东新区。") and "采用活动信息6篇" in district.text
+    assert district.text.startswith("（一）浦东新区。") and "采用信息6篇" in district.text
     assert "全市共有1个区报送活动情况" in summary.paragraphs.get(key="overview").text
     response = client.get(reverse("worksummaries:docx", args=[summary.pk]))
     texts = [
@@ -162,7 +162,7 @@ def test_the_summary_command_writes_the_docx(world, tmp_path):
     call_command("summary", campaign=world.campaign.pk, out=out)
     document = docx.Document(out)
     assert document.paragraphs[0].text.endswith("2024年“质量月”活动工作总结")
-    assert any("参与群众215人次" in p.text for p in document.paragraphs)
+    assert any("参与人数215人" in p.text for p in document.paragraphs)
 
 
 def test_the_summary_command_names_what_is_wrong(world, tmp_path):
@@ -172,3 +172,22 @@ def test_the_summary_command_names_what_is_wrong(world, tmp_path):
         call_command("summary", campaign=999999, out=tmp_path / "x.docx")
     with pytest.raises(CommandError, match="请指定"):
         call_command("summary", out=tmp_path / "x.docx")
+
+
+def test_the_page_flags_reported_event_counts_that_differ_from_events_held(
+    client, generated, world, settings, django_capture_on_commit_callbacks
+):
+    from tests.dashboard.conftest import add_report
+
+    url = reverse("worksummaries:campaign", args=[world.campaign.pk])
+    assert 'id="event-count-gap"' not in client.get(url).content.decode()
+    add_report(world.units["花木"], world.items[1], {"活动场次": 12})  # typed, not registered
+    html = client.get(url).content.decode()
+    assert 'id="event-count-gap"' in html
+    assert "“活动场次”合计 12 场" in html and "已举办活动为 3 场" in html
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    overview = generated.paragraphs.get(key="overview").text
+    # both figures, each in its own words, and why both stand
+    assert "已举办活动3场" in overview and "活动场次12场" in overview
+    assert "统计口径不同" in overview
