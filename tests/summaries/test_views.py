@@ -119,11 +119,18 @@ def test_refresh_button_takes_new_figures(client, summary, reporter, write_repor
 
 
 def test_an_empty_title_is_refused_on_the_form(client, summary, reporter):
+    """The title is refused next to its field and the saved one stays; the text typed with it
+    is kept, on the page and saved, as the autosave would have."""
+    title = summary.title
     client.force_login(reporter)
     response = client.post(url("edit", summary), {"title": "", "body": "正文"})
     assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_title_errors"><ul class="errorlist" id="id_title_error"><li>请填写标题。' in page
+    assert 'name="title" value=""' not in page or 'id="id_title"' in page
+    assert ">\n正文</textarea>" in page
     summary.refresh_from_db()
-    assert summary.title and summary.body != "正文"
+    assert summary.title == title and summary.body == "正文"
 
 
 def test_reviewer_returns_accepts_and_admin_reopens(client, summary, reporter, reviewer, admin):
