@@ -53,7 +53,9 @@ class ReportForm(DraftForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, report: Report, data=None, *, prefill: dict[int, object] | None = None):
+    def __init__(self, report: Report, data=None, *, figures: dict[int, object] | None = None):
+        """``figures``, by indicator id, are what an unbound form shows (as people write them);
+        a bound one shows ``data``, as typed."""
         self.indicators = list(report.item.indicators.all())
         initial = {
             "title": report.title,
@@ -61,8 +63,7 @@ class ReportForm(DraftForm):
             "effect": report.effect,
             "links": "\n".join(f"{link.url} {link.title}".strip() for link in report.links.all()),
         }
-        saved = {value.indicator_id: value.value for value in report.values.all()}
-        for indicator_id, value in (saved | (prefill or {})).items():
+        for indicator_id, value in (figures or {}).items():
             initial[figure_field(indicator_id)] = plain_number(value)
         super().__init__(data, initial=initial)
         for indicator in self.indicators:

@@ -129,15 +129,15 @@ def _keep(request, upload, limit: int, add, report: Report) -> None:
 
 
 def _edit_context(report: Report, form: ReportForm | None) -> dict:
-    """The edit page: ``form`` as posted when it was refused, else the report as saved (with
-    the figures other features counted filled in where the reporter has none yet)."""
-    values = {v.indicator_id: v.value for v in report.values.all()}
+    """The edit page: ``form`` as posted when it was refused, else the report as saved, with
+    the figures other features counted filled in where the reporter has none yet."""
+    values = services.figures_of(report)
     history = _history(report)
     all_indicators = list(report.item.indicators.all())
     figures, hints = participation.prefill(report, all_indicators, values)
     if form is None:
         prefill = {pk: hint["value"] for pk, hint in hints.items() if hint.get("prefilled")}
-        form = ReportForm(report, prefill=prefill)
+        form = ReportForm(report, figures=values | prefill)
     indicators = []
     for indicator in all_indicators:
         value = values.get(indicator.pk)
@@ -214,7 +214,9 @@ def report_detail(request, pk: int):
         "reports/report_detail.html",
         {
             "report": report,
-            "values": report.values.select_related("indicator"),
+            "values": report.values.select_related("indicator").order_by(
+                "indicator__order", "indicator_id"
+            ),
             "photos": report.photos.select_related("same_as__report"),
             "versions": report.versions.all(),
             "can_write": services.may_write(request.user, report) and report.is_editable,
