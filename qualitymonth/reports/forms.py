@@ -20,8 +20,9 @@ class DraftForm(forms.Form):
     """A form of a document saved as it is typed (a report, a unit summary)."""
 
     def sent(self, *names: str) -> dict[str, str | None]:
-        """The fields the request carries, for the service's ``None`` leaves a part as it is:
-        one the form refuses (a title left empty or too long) keeps what was saved before."""
+        """The named fields the request carries, cleaned, for a service that saves what it is
+        given: a field the form refuses (a title left empty or too long) is given as ``None``,
+        which keeps what was saved before."""
         return {
             name: None if name in self.errors else self.cleaned_data[name]
             for name in names
