@@ -86,7 +86,23 @@ def pinyin_key(text: str) -> str:
 
 
 def plain_number(value: Decimal | int | float | str | None) -> str:
-    """120.00 → "120", 98.50 → "98.5", None → "—": a figure as people write it."""
-    if value is None:
+    """A figure as people write it, the one way the platform shows one: 86.00 → "86",
+    86.50 → "86.5", 0.25 → "0.25", None or "" → "—".
+
+    The rule: the exact value with no trailing zeros after the point and no point when it is
+    whole, never an exponent (1E+2 → "100"), no thousands separators (what is shown can be typed
+    back into a form). An integer indicator only ever holds whole values, so it shows as one; a
+    decimal indicator whose value happens to be whole shows the same way ("86", not "86.00").
+    Text that is not a number (a "—" already) comes back as it is.
+    """
+    if value is None or value == "":
         return "—"
-    return f"{Decimal(value).normalize():f}"
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except ArithmeticError:  # decimal.InvalidOperation: not a number
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    if number.is_zero():
+        return "0"  # not "-0" nor "0E-2"
+    return f"{number.normalize():f}"

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qualitymonth.core.chinese import plain_number
+
 log = logging.getLogger(__name__)
 
 
@@ -118,7 +120,7 @@ class ReportValue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.name}：{self.value}"
+        return f"{self.indicator.name}：{plain_number(self.value)}"
 
 
 class Photo(models.Model):

@@ -22,6 +22,7 @@ from qualitymonth.accounts.scope import scope_of
 from qualitymonth.assignments.models import Assignment
 from qualitymonth.campaigns.models import Campaign, Deadline, Item
 from qualitymonth.core import audit, photos
+from qualitymonth.core.chinese import plain_number
 from qualitymonth.core.notifications import notify
 from qualitymonth.events.models import Event
 from qualitymonth.orgs.models import OrgUnit
@@ -283,7 +284,8 @@ def _snapshot(report: Report) -> dict:
         "content": report.content,
         "effect": report.effect,
         "figures": {
-            v.indicator.name: str(v.value) for v in report.values.select_related("indicator")
+            v.indicator.name: plain_number(v.value)
+            for v in report.values.select_related("indicator")
         },
         "photos": list(report.photos.values_list("pk", flat=True)),
         "attachments": list(report.attachments.values_list("original_name", flat=True)),
@@ -305,12 +307,12 @@ def submit_report(report: Report, by, *, at=None) -> Report:
     """Send the report for review. It needs its content; figures must be valid. After the
     deadline it is still accepted, marked late."""
     _require(may_write(by, report), "您没有权限提交这份报送。")
-    problems = []
+    problems = {}
     if not report.title.strip():
-        problems.append("请填写标题。")
+        problems["title"] = "请填写标题。"
     if not report.content.strip():
-        problems.append("请填写活动内容。")
-    if problems:
+        problems["content"] = "请填写活动内容。"
+    if problems:  # by field, so a form shows each next to its field
         raise ValidationError(problems)
     with transaction.atomic():
         report = review.submit(REPORT, report, by, due=report_due_date(report.item.campaign), at=at)

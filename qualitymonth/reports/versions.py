@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from qualitymonth.core.chinese import plain_number
+
 FIELD_LABELS = {"title": "标题", "content": "活动内容", "effect": "活动成效"}
 
 
@@ -27,7 +29,7 @@ def compare(old: dict, new: dict) -> list[FieldChange]:
         before, after = old.get(key, ""), new.get(key, "")
         if before != after:
             changes.append(FieldChange(label, _lines(before, after)))
-    old_figures, new_figures = old.get("figures", {}), new.get("figures", {})
+    old_figures, new_figures = _figures(old), _figures(new)
     if old_figures != new_figures:
         lines = []
         for name in sorted(set(old_figures) | set(new_figures)):
@@ -51,6 +53,12 @@ def compare(old: dict, new: dict) -> list[FieldChange]:
             )
         )
     return changes
+
+
+def _figures(snapshot: dict) -> dict[str, str]:
+    """A snapshot's figures as shown: versions kept before figures were written plainly say
+    "86.00", which is the same figure as "86" and no change."""
+    return {name: plain_number(value) for name, value in snapshot.get("figures", {}).items()}
 
 
 def _lines(before: str, after: str) -> list[Line]:

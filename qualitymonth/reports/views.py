@@ -22,6 +22,7 @@ from qualitymonth.events.queries import visible_events
 
 from . import participation, review, services
 from .evidence import MAX_ATTACHMENT_BYTES, outlier
+from .forms import TEXT_FIELDS, ReportForm, figure_field
 from .models import Photo, Report, ReportValue
 from .queries import review_queue, visible_reports
 from .versions import compare
@@ -71,41 +72,20 @@ def report_new(request):
     )
 
 
-def _figures(request, report: Report) -> dict[int, str]:
-    return {
-        indicator.pk: request.POST.get(f"figure-{indicator.pk}", "")
-        for indicator in report.item.indicators.all()
-    }
-
-
-def _links(request) -> list[tuple[str, str]]:
-    links = []
-    for line in request.POST.get("links", "").splitlines():
-        url, _sep, label = line.strip().partition(" ")
-        if url.startswith(("http://", "https://")):
-            links.append((url, label.strip()))
-    return links
-
-
 @login_required
 def report_edit(request, pk: int):
+    """Write the report; a refused figure or field is shown again as typed, next to its error,
+    and what was saved before stays saved."""
     report = _report(request, pk)
     if not services.may_write(request.user, report):
         raise PermissionDenied(_("您没有权限填写这份报送。"))
     if not report.is_editable:
         return redirect("reports:detail", pk=report.pk)
-    problems = {}
+    form = None
     if request.method == "POST":
+        form = ReportForm(report, request.POST)
         try:
-            problems = services.save_draft(
-                report,
-                request.user,
-                title=request.POST.get("title", ""),
-                content=request.POST.get("content", ""),
-                effect=request.POST.get("effect", ""),
-                figures=_figures(request, report),
-                links=_links(request),
-            )
+            form.add_problems(services.save_draft(report, request.user, **form.draft()))
             for upload in request.FILES.getlist("photos"):
                 _keep(request, upload, MAX_PHOTO_BYTES, services.add_photo, report)
             for upload in request.FILES.getlist("attachments"):
@@ -114,16 +94,16 @@ def report_edit(request, pk: int):
                 photo = report.photos.filter(pk=photo_pk).first()
                 if photo is not None:
                     services.remove_photo(photo, request.user)
-            if "submit" in request.POST and not problems:
-                services.submit_report(report, request.user)
-                messages.success(request, _("已提交，等待审核。"))
-                return redirect("reports:detail", pk=report.pk)
+            if form.is_valid():
+                if "submit" in request.POST:
+                    services.submit_report(report, request.user)
+                    messages.success(request, _("已提交，等待审核。"))
+                    return redirect("reports:detail", pk=report.pk)
+                messages.success(request, _("已保存。"))
+                return redirect("reports:edit", pk=report.pk)
         except ValidationError as error:
-            show_errors(request, error)
-        if not problems and "submit" not in request.POST:
-            messages.success(request, _("已保存。"))
-            return redirect("reports:edit", pk=report.pk)
-    return render(request, "reports/report_edit.html", _edit_context(report, problems))
+            show_errors(request, error, form)
+    return render(request, "reports/report_edit.html", _edit_context(report, form))
 
 
 def _keep(request, upload, limit: int, add, report: Report) -> None:
@@ -148,30 +128,34 @@ def _keep(request, upload, limit: int, add, report: Report) -> None:
         show_errors(request, error)
 
 
-def _edit_context(report: Report, problems: dict) -> dict:
-    values = {v.indicator_id: v.value for v in report.values.all()}
+def _edit_context(report: Report, form: ReportForm | None) -> dict:
+    """The edit page: ``form`` as posted when it was refused, else the report as saved, with
+    the figures other features counted filled in where the reporter has none yet."""
+    values = services.figures_of(report)
     history = _history(report)
     all_indicators = list(report.item.indicators.all())
     figures, hints = participation.prefill(report, all_indicators, values)
+    if form is None:
+        prefill = {pk: hint["value"] for pk, hint in hints.items() if hint.get("prefilled")}
+        form = ReportForm(report, figures=values | prefill)
     indicators = []
     for indicator in all_indicators:
         value = values.get(indicator.pk)
-        usual = outlier(value, history.get(indicator.name, [])) if value is not None else None
-        hint = hints.get(indicator.pk, {})
         indicators.append(
             {
-                "indicator": indicator,
-                "value": hint.get("value", value),
-                "problem": problems.get(indicator.pk),
-                "usual": usual,
-                "counted": hint,
+                "field": form[figure_field(indicator.pk)],
+                "usual": outlier(value, history.get(indicator.name, []))
+                if value is not None
+                else None,
+                "counted": hints.get(indicator.pk, {}),
             }
         )
     return {
         "report": report,
+        "form": form,
+        "text_fields": [form[name] for name in TEXT_FIELDS],
         "indicators": indicators,
         "figures": figures,
-        "links": "\n".join(f"{link.url} {link.title}".strip() for link in report.links.all()),
     }
 
 
@@ -195,34 +179,31 @@ def _history(report: Report) -> dict[str, list]:
 def autosave(request, pk: int):
     """Saves the draft as the reporter types, so a closed tab loses nothing."""
     report = _report(request, pk)
+    form = ReportForm(report, request.POST)
     return autosave_response(
+        request,
         report,
-        lambda: services.save_draft(
-            report,
-            request.user,
-            title=request.POST.get("title"),
-            content=request.POST.get("content"),
-            effect=request.POST.get("effect"),
-            figures=_figures(request, report),
-            links=_links(request),
-        ),
+        form,
+        lambda: form.add_problems(services.save_draft(report, request.user, **form.draft())),
     )
 
 
-def autosave_response(document, save: Callable[[], dict[int, str]]) -> HttpResponse:
+def autosave_response(request, document, form, save: Callable[[], None]) -> HttpResponse:
     """The answer to an autosave of a reviewed document (a report, a unit summary): when it was
-    saved and which figures were left out, or why it was refused. A last keystroke's autosave
-    can arrive after the document was submitted: then there is nothing to do."""
+    saved, and each field's errors put next to it (an out-of-band swap that leaves what is being
+    typed alone), or why it was refused. A last keystroke's autosave can arrive after the
+    document was submitted: then there is nothing to do."""
     if not document.is_editable:
         return HttpResponse(_("已提交，不再自动保存。"))
     try:
-        problems = save()
+        save()
     except (ValidationError, PermissionDenied) as error:
         return HttpResponse(" ".join(getattr(error, "messages", [str(error)])), status=409)
-    text = _("已自动保存 %(time)s") % {"time": timezone.localtime().strftime("%H:%M:%S")}
-    if problems:
-        text += "；" + "；".join(problems.values())
-    return HttpResponse(text)
+    return render(
+        request,
+        "reports/_autosaved.html",
+        {"form": form, "time": timezone.localtime().strftime("%H:%M:%S")},
+    )
 
 
 @login_required
@@ -233,7 +214,9 @@ def report_detail(request, pk: int):
         "reports/report_detail.html",
         {
             "report": report,
-            "values": report.values.select_related("indicator"),
+            "values": report.values.select_related("indicator").order_by(
+                "indicator__order", "indicator_id"
+            ),
             "photos": report.photos.select_related("same_as__report"),
             "versions": report.versions.all(),
             "can_write": services.may_write(request.user, report) and report.is_editable,

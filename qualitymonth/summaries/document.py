@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from qualitymonth.core import docwriter
+from qualitymonth.core.chinese import plain_number
 
 from .models import UnitSummary
 
@@ -22,7 +23,7 @@ def summary_docx(summary: UnitSummary) -> bytes:
             (
                 str(number),
                 figure["name"],
-                figure["value"],
+                plain_number(figure["value"]),
                 figure["unit"],
                 _AGGREGATION_LABELS.get(figure["aggregation"], ""),
             )

@@ -321,12 +321,12 @@ def submit_summary(summary: UnitSummary, by, *, at=None) -> UnitSummary:
     """Send the summary for review. It needs a title and text. After the deadline it is still
     taken, marked late."""
     review.require(may_write(by, summary), "您没有权限提交这份书面小结。")
-    problems = []
+    problems = {}
     if not summary.title.strip():
-        problems.append("请填写标题。")
+        problems["title"] = "请填写标题。"
     if not summary.body.strip():
-        problems.append("请填写正文。")
-    if problems:
+        problems["body"] = "请填写正文。"
+    if problems:  # by field, so a form shows each next to its field
         raise ValidationError(problems)
     with transaction.atomic():
         summary = review.submit(SUMMARY, summary, by, due=summary_due_date(summary.campaign), at=at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 
+from qualitymonth.core.chinese import plain_number
 from qualitymonth.reports.versions import FieldChange, Line
 
 FIELD_LABELS = {"title": "标题", "body": "正文"}
@@ -33,7 +34,8 @@ def compare(old: dict, new: dict) -> list[FieldChange]:
 
 
 def _figure_line(figure: dict) -> str:
-    return f"{figure.get('name', '')}：{figure.get('value', '')}{figure.get('unit', '')}"
+    # plain_number: versions kept before figures were written plainly may say "86.00".
+    return f"{figure.get('name', '')}：{plain_number(figure.get('value'))}{figure.get('unit', '')}"
 
 
 def _lines(before: str, after: str) -> list[Line]:

@@ -79,23 +79,19 @@ def _photo_ids(request) -> list[str] | None:
 
 @login_required
 def summary_edit(request, pk: int):
+    """Write the summary; a refused field is shown again as typed, next to its error, with the
+    photos as ticked, and what was saved before stays saved."""
     summary = _summary(request, pk)
     if not services.may_write(request.user, summary):
         raise PermissionDenied(_("您没有权限填写这份书面小结。"))
     if not summary.is_editable:
         return redirect("summaries:detail", pk=summary.pk)
-    form = SummaryForm(initial={"title": summary.title, "body": summary.body})
+    form = SummaryForm(summary)
     if request.method == "POST":
-        form = SummaryForm(request.POST)
-        if form.is_valid():
-            try:
-                services.save_summary(
-                    summary,
-                    request.user,
-                    title=form.cleaned_data["title"],
-                    body=form.cleaned_data["body"],
-                    photo_ids=_photo_ids(request),
-                )
+        form = SummaryForm(summary, request.POST)
+        try:
+            _save(request, summary, form)
+            if form.is_valid():
                 if "refresh" in request.POST:
                     services.refresh_figures(summary, request.user)
                     messages.success(request, _("已按最新采用的报送更新数据。"))
@@ -106,9 +102,17 @@ def summary_edit(request, pk: int):
                     return redirect("summaries:detail", pk=summary.pk)
                 messages.success(request, _("已保存。"))
                 return redirect("summaries:edit", pk=summary.pk)
-            except ValidationError as error:
-                show_errors(request, error, form)
+        except ValidationError as error:
+            show_errors(request, error, form)
     return render(request, "summaries/summary_edit.html", _edit_context(summary, form))
+
+
+def _save(request, summary: UnitSummary, form: SummaryForm) -> None:
+    """What the form carries that is valid, and the photo choice (the full form and the
+    autosave alike)."""
+    services.save_summary(
+        summary, request.user, **form.sent("title", "body"), photo_ids=_photo_ids(request)
+    )
 
 
 def _edit_context(summary: UnitSummary, form) -> dict:
@@ -117,11 +121,14 @@ def _edit_context(summary: UnitSummary, form) -> dict:
     stale = current != summary.figures or {r.pk for r in reports} != set(
         summary.reports.values_list("pk", flat=True)
     )
+    chosen = set(summary.photos.values_list("pk", flat=True))
+    if form.is_bound and "photos_shown" in form.data:  # refused: the photos as ticked
+        chosen = {int(pk) for pk in form.data.getlist("photo") if pk.isdigit()}
     return {
         "summary": summary,
         "form": form,
         "photos": selectable_photos(summary),
-        "chosen": set(summary.photos.values_list("pk", flat=True)),
+        "chosen": chosen,
         "figures": [_figure_row(f) for f in summary.figures],
         "reports": summary.reports.select_related("item").order_by(
             "item__category__order", "item__order", "id"
@@ -144,18 +151,8 @@ def _body_paragraphs(summary: UnitSummary) -> list[dict]:
 def autosave(request, pk: int):
     """Saves the text as the unit types, so a closed tab loses nothing."""
     summary = _summary(request, pk)
-
-    def save() -> dict:
-        services.save_summary(
-            summary,
-            request.user,
-            title=request.POST.get("title"),
-            body=request.POST.get("body"),
-            photo_ids=_photo_ids(request),
-        )
-        return {}  # a summary has no figures typed in to leave out
-
-    return autosave_response(summary, save)
+    form = SummaryForm(summary, request.POST)
+    return autosave_response(request, summary, form, lambda: _save(request, summary, form))
 
 
 @login_required

@@ -1,6 +1,9 @@
 import datetime
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qualitymonth.core.chinese import (
     chinese_date,
@@ -8,6 +11,7 @@ from qualitymonth.core.chinese import (
     chinese_period,
     numeral_value,
     pinyin_key,
+    plain_number,
 )
 
 
@@ -70,3 +74,46 @@ def test_shanghai_place_names_read_as_locals_read_them():
     assert pinyin_key("长宁区").startswith("chang ning")
     assert pinyin_key("闵行区").startswith("min hang")
     assert sorted(["徐汇区", "闵行区", "长宁区"], key=pinyin_key) == ["长宁区", "闵行区", "徐汇区"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("86.00"), "86"),  # an integer indicator's figure as the database keeps it
+        (Decimal("86.50"), "86.5"),
+        (Decimal("0.25"), "0.25"),
+        (Decimal("100.00"), "100"),  # not 1E+2, which Decimal.normalize gives
+        (Decimal("1200000.00"), "1200000"),  # no separators: it can be typed back
+        (Decimal("0.00"), "0"),
+        (Decimal("-0.00"), "0"),
+        ("86.00", "86"),  # a version snapshot kept before figures were written plainly
+        ("1E+2", "100"),
+        (120, "120"),
+        (98.5, "98.5"),
+        (0.1, "0.1"),  # the float's shortest form, not its binary expansion
+        (None, "—"),
+        ("", "—"),
+        ("—", "—"),  # text that is no number comes back as it is
+    ],
+)
+def test_plain_number_shows_a_figure_as_people_write_it(value, shown):
+    assert plain_number(value) == shown
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("1e12") - 1, places=2))
+def test_plain_number_is_the_same_figure_with_no_zeros_to_spare(value):
+    shown = plain_number(value)
+    assert Decimal(shown) == value  # what is shown reads back as the figure
+    assert "E" not in shown and "," not in shown
+    if "." in shown:
+        assert not shown.endswith("0")
+    else:
+        assert value == value.to_integral_value()
+
+
+def test_the_plain_filter_is_the_same_rule_in_templates():
+    from django.template import Context, Template
+
+    template = Template("{% load qm %}{{ a|plain }} {{ b|plain }} {{ c|plain }}")
+    text = template.render(Context({"a": Decimal("86.00"), "b": Decimal("86.50"), "c": None}))
+    assert text == "86 86.5 —"

@@ -2,6 +2,7 @@ import datetime
 import io
 import zoneinfo
 
+import lxml.html
 import pytest
 from PIL import Image, ImageDraw
 
@@ -75,3 +76,24 @@ def draft(reporter, item, lujiazui, event, settings, tmp_path):
         figures={item.indicators.get(name="参与人数").pk: "120"},
     )
     return report
+
+
+def shown_fields(response) -> dict[str, str]:
+    """What each text field of the page shows, by name, as the browser fills it in (which
+    drops a newline that opens a textarea)."""
+    page = lxml.html.fromstring(response.content.decode())
+    shown = {}
+    for field in page.xpath("//input[@type='text'] | //textarea"):
+        value = field.value or ""
+        shown[field.name] = value.removeprefix("\n") if field.tag == "textarea" else value
+    return shown
+
+
+def shown_errors(response) -> dict[str, str]:
+    """The error shown next to each field of the page, by field name."""
+    page = lxml.html.fromstring(response.content.decode())
+    return {
+        box.get("id").removeprefix("id_").removesuffix("_errors"): box.text_content().strip()
+        for box in page.xpath("//*[@class='field-errors']")
+        if box.text_content().strip()
+    }

@@ -4,16 +4,21 @@
 import io
 
 import docx
+import lxml.html
 import pytest
 from django.urls import reverse
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from qualitymonth.accounts.models import Role
+from qualitymonth.campaigns.services import set_indicators
 from qualitymonth.orgs.models import OrgUnit
+from qualitymonth.reports import services as report_services
 from qualitymonth.summaries import services
 from qualitymonth.summaries.models import UnitSummary
 from tests.conftest import make_person
+from tests.reports.conftest import shown_errors, shown_fields
+from tests.reports.test_views import texts
 
 S = UnitSummary.Status
 
@@ -118,12 +123,86 @@ def test_refresh_button_takes_new_figures(client, summary, reporter, write_repor
     assert "采用的报送有变化" not in client.get(url("edit", summary)).content.decode()
 
 
-def test_an_empty_title_is_refused_on_the_form(client, summary, reporter):
+def test_a_refused_form_shows_what_was_typed_and_loses_nothing(client, summary, reporter, accepted):
+    """An empty title is refused next to its field and the saved one stays; the text and the
+    photos chosen with it are shown as typed and ticked, and kept, as the autosave would."""
+    title = summary.title
+    photos = list(accepted.photos.all())
     client.force_login(reporter)
-    response = client.post(url("edit", summary), {"title": "", "body": "正文"})
+    response = client.post(
+        url("edit", summary),
+        {"title": "", "body": "新的正文", "photos_shown": "1", "photo": [photos[1].pk]},
+    )
     assert response.status_code == 200
+    assert shown_errors(response) == {"title": "请填写标题。"}
+    assert shown_fields(response) == {"title": "", "body": "新的正文"}
+    page = lxml.html.fromstring(response.content.decode())
+    assert page.xpath("//input[@name='photo' and @checked]/@value") == [str(photos[1].pk)]
     summary.refresh_from_db()
-    assert summary.title and summary.body != "正文"
+    assert summary.title == title and summary.body == "新的正文"
+    assert list(summary.photos.all()) == [photos[1]]
+
+
+def test_submitting_without_text_names_the_field(client, summary, reporter):
+    client.force_login(reporter)
+    response = client.post(
+        url("edit", summary), {"title": "改过的标题", "body": "  ", "submit": "1"}
+    )
+    assert shown_errors(response) == {"body": "请填写正文。"}
+    assert shown_fields(response)["title"] == "改过的标题"
+    summary.refresh_from_db()
+    assert summary.status == S.DRAFT and summary.title == "改过的标题"
+
+
+def test_an_autosave_keeps_the_saved_title_when_it_is_cleared(client, summary, reporter):
+    title = summary.title
+    client.force_login(reporter)
+    response = client.post(url("autosave", summary), {"title": "", "body": "边写边存"})
+    text = response.content.decode()
+    assert "已自动保存" in text and "请填写标题。" in text
+    errors = lxml.html.fromstring(f"<div>{text}</div>").xpath("//*[@hx-swap-oob='true']")
+    assert {box.get("id"): box.text_content() for box in errors} == {
+        "id_title_errors": "请填写标题。",
+        "id_body_errors": "",
+    }
+    summary.refresh_from_db()
+    assert summary.title == title and summary.body == "边写边存"
+
+
+def test_figures_show_as_written_on_every_page_and_version(
+    client, reporter, reviewer, admin, campaign, lujiazui, item, write_report
+):
+    rows = list(item.indicators.values("id", "name", "unit", "value_type", "aggregation"))
+    rows.append({"name": "宣传时长", "unit": "小时", "value_type": "decimal", "aggregation": "sum"})
+    set_indicators(item, admin, rows)
+    report = write_report("draft", "86")
+    hours = item.indicators.get(name="宣传时长")
+    report_services.save_draft(report, reporter, figures={hours.pk: "86.50"})
+    report_services.accept_report(report_services.submit_report(report, reporter), reviewer)
+    summary = services.start_summary(reporter, campaign=campaign, org_unit=lujiazui)
+    assert "参与人数合计86人，宣传时长合计86.5小时" in summary.body
+
+    client.force_login(reporter)
+    for name in ("edit", "detail"):
+        shown = texts(client.get(url(name, summary)), "//dl[@id='figures']/dd")
+        assert [text.split("（")[0] for text in shown] == ["86 人", "86.5 小时"], name
+    document = docx.Document(io.BytesIO(b"".join(client.get(url("download", summary)))))
+    assert [row.cells[2].text for row in document.tables[0].rows[1:]] == ["86", "86.5"]
+
+    # Versions kept before figures were written plainly said "86.00": no change for that.
+    services.submit_summary(summary, reporter)
+    services.return_summary(summary, reviewer, "请补充。")
+    services.save_summary(summary, reporter, body=summary.body + "\n补充。")
+    services.submit_summary(summary, reporter)
+    first = summary.versions.get(number=1)
+    first.snapshot["figures"] = [
+        figure | {"value": f"{figure['value']}.00" if "." not in figure["value"] else "86.50"}
+        for figure in first.snapshot["figures"]
+    ]
+    first.save()
+    client.force_login(reviewer)
+    compare = client.get(url("compare", summary), {"a": 1, "b": 3})
+    assert texts(compare, "//div[@id='changes']/h2") == ["正文"]
 
 
 def test_reviewer_returns_accepts_and_admin_reopens(client, summary, reporter, reviewer, admin):
