@@ -385,3 +385,29 @@ def _url(summary: UnitSummary) -> str:
 def _tell_author(summary: UnitSummary, kind: str, title: str, body: str = "") -> None:
     if summary.author is not None:
         notify([summary.author], kind, title, body=body, url=_url(summary))
+
+
+# Imported from a district's upward package ---------------------------------------------------
+
+
+def delete_imported_summaries(campaign: Campaign, by, *, sha256: str = "") -> int:
+    """Delete the unit summaries of an imported ``campaign`` whose package is being replaced;
+    how many (a package carries none, but the campaign must go whole).
+
+    Called by ``campaigns.services.delete_imported_campaign``: the user needs
+    ``upward.receive`` on the district's city (``campaign.org_unit.parent``). One audit entry,
+    with the count, when there were any."""
+    scope_of(by).require("upward.receive", campaign.org_unit.parent)
+    with transaction.atomic():
+        _total, deleted = UnitSummary.objects.filter(campaign=campaign).delete()
+        count = deleted.get(UnitSummary._meta.label, 0)
+        if count:
+            audit.record(
+                by,
+                "summary.deleted_with_campaign",
+                campaign,
+                org_unit=campaign.org_unit,
+                before={"summaries": count},
+                sha256=sha256,
+            )
+    return count
