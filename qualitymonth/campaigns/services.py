@@ -518,9 +518,8 @@ def delete_formula(formula: Formula, by) -> None:
 
 
 # Imported from a district's upward package ---------------------------------------------------
-# ``upward`` calls these for a city user importing (or replacing) a district's package. The user
-# needs ``upward.receive`` on the district's city, ``district.parent``: asked of the district
-# itself, the district's own admin would hold it too.
+# ``upward`` calls these for a city user importing (or replacing) a district's package; the
+# user needs ``upward.receive`` on the district's city (`Scope.require_import_for`).
 
 # As many as the formula form offers.
 MAX_FORMULA_DECIMALS = 4
@@ -550,14 +549,14 @@ def create_imported_campaign(
 
     ``categories`` as for `create_campaign`, each item with its ``key`` and ``indicators``
     (name, unit, value_type, aggregation); ``derived`` (its formulas): name, expression,
-    display, decimals;
-    ``deadlines``: kind, due_date, description. Every row keeps the rules the editor keeps
+    display, decimals; ``deadlines``: kind, due_date, description. Every row keeps the rules
+    the editor keeps
     (required fields, lengths, choices, a period that ends after it starts, indicator names
     unique in their item, formulas over the campaign's indicators as `save_formula` checks
     them); the first problem raises ``ValidationError`` naming the row, and nothing is kept.
     One audit entry, with the counts.
     """
-    scope_of(by).require("upward.receive", district.parent)
+    scope_of(by).require_import_for(district)
     with transaction.atomic():
         campaign = Campaign(
             org_unit=district,
@@ -664,7 +663,7 @@ def delete_imported_campaign(campaign: Campaign, by, *, sha256: str = "") -> Non
     through its own app's service, then the campaign with its plan. Whether ``campaign`` came
     from a package is ``upward``'s to decide.
 
-    The user needs ``upward.receive`` on the district's city (``campaign.org_unit.parent``).
+    The user needs ``upward.receive`` on the district's city (`Scope.require_import_for`).
     One audit entry for the campaign, with the counts, beside those of the other apps.
     """
     # The apps built on a campaign, imported here: campaigns sits below them and imports
@@ -673,7 +672,7 @@ def delete_imported_campaign(campaign: Campaign, by, *, sha256: str = "") -> Non
     from qualitymonth.reports.services import delete_imported_reports
     from qualitymonth.summaries.services import delete_imported_summaries
 
-    scope_of(by).require("upward.receive", campaign.org_unit.parent)
+    scope_of(by).require_import_for(campaign.org_unit)
     with transaction.atomic():
         summaries = delete_imported_summaries(campaign, by, sha256=sha256)
         reports = delete_imported_reports(campaign, by, sha256=sha256)

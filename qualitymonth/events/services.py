@@ -142,10 +142,10 @@ def import_events(
     recorded.
 
     Called by ``upward`` for a city user importing the package: the user needs
-    ``upward.receive`` on the district's city (``campaign.org_unit.parent``). One audit entry,
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
     with the count.
     """
-    scope_of(by).require("upward.receive", campaign.org_unit.parent)
+    scope_of(by).require_import_for(campaign.org_unit)
     events = []
     for row in rows:
         unknown = set(row) - set(IMPORTED_FIELDS)
@@ -177,18 +177,15 @@ def delete_imported_events(campaign: Campaign, by, *, sha256: str = "") -> int:
     their registrations); how many. Its reports go first (``reports.services``).
 
     Called by ``campaigns.services.delete_imported_campaign``: the user needs
-    ``upward.receive`` on the district's city. One audit entry, with the count."""
-    scope_of(by).require("upward.receive", campaign.org_unit.parent)
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
+    with the count."""
+    scope_of(by).require_import_for(campaign.org_unit)
     with transaction.atomic():
-        _total, deleted = Event.objects.filter(item__campaign=campaign).delete()
-        count = deleted.get(Event._meta.label, 0)
-        if count:
-            audit.record(
-                by,
-                "event.deleted_with_campaign",
-                campaign,
-                org_unit=campaign.org_unit,
-                before={"events": count},
-                sha256=sha256,
-            )
-    return count
+        return audit.delete_counted(
+            by,
+            "event.deleted_with_campaign",
+            Event.objects.filter(item__campaign=campaign),
+            campaign,
+            org_unit=campaign.org_unit,
+            sha256=sha256,
+        )

@@ -491,9 +491,10 @@ def resolve_imported_units(
     district, not the city, corrects its code.
 
     Called by ``upward`` for a city user importing the package: the user needs
-    ``upward.receive`` on the district's city. One audit entry lists the units created.
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry
+    lists the units created.
     """
-    scope_of(by).require("upward.receive", district.parent)
+    scope_of(by).require_import_for(district)
     units: dict[str, OrgUnit] = {}
     created: list[OrgUnit] = []
     notes: list[str] = []

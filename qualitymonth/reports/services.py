@@ -430,10 +430,10 @@ def import_accepted_reports(
     transaction not commit.
 
     Called by ``upward`` for a city user importing the package: the user needs
-    ``upward.receive`` on the district's city (``campaign.org_unit.parent``). One audit entry,
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
     with the counts.
     """
-    scope_of(by).require("upward.receive", campaign.org_unit.parent)
+    scope_of(by).require_import_for(campaign.org_unit)
     reports = [_imported_report(campaign, row) for row in rows]
     values = [
         ReportValue(report=report, indicator=indicator, value=value)
@@ -526,8 +526,9 @@ def delete_imported_reports(campaign: Campaign, by, *, sha256: str = "") -> int:
     their figures, photos and attachments (their files once the deletion commits); how many.
 
     Called by ``campaigns.services.delete_imported_campaign``: the user needs
-    ``upward.receive`` on the district's city. One audit entry, with the count."""
-    scope_of(by).require("upward.receive", campaign.org_unit.parent)
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
+    with the count."""
+    scope_of(by).require_import_for(campaign.org_unit)
     reports = Report.objects.filter(item__campaign=campaign)
     with transaction.atomic():
         stored = [
@@ -536,17 +537,15 @@ def delete_imported_reports(campaign: Campaign, by, *, sha256: str = "") -> int:
             for file in photo_files(photo)
         ]
         stored += [a.file for a in Attachment.objects.filter(report__in=reports)]
-        _total, deleted = reports.delete()
-        count = deleted.get(Report._meta.label, 0)
-        if count:
-            audit.record(
-                by,
-                "report.deleted_with_campaign",
-                campaign,
-                org_unit=campaign.org_unit,
-                before={"reports": count, "files": len(stored)},
-                sha256=sha256,
-            )
+        count = audit.delete_counted(
+            by,
+            "report.deleted_with_campaign",
+            reports,
+            campaign,
+            org_unit=campaign.org_unit,
+            files=len(stored),
+            sha256=sha256,
+        )
         transaction.on_commit(lambda: delete_files(stored))
     return count
 

@@ -395,19 +395,15 @@ def delete_imported_summaries(campaign: Campaign, by, *, sha256: str = "") -> in
     how many (a package carries none, but the campaign must go whole).
 
     Called by ``campaigns.services.delete_imported_campaign``: the user needs
-    ``upward.receive`` on the district's city (``campaign.org_unit.parent``). One audit entry,
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
     with the count, when there were any."""
-    scope_of(by).require("upward.receive", campaign.org_unit.parent)
+    scope_of(by).require_import_for(campaign.org_unit)
     with transaction.atomic():
-        _total, deleted = UnitSummary.objects.filter(campaign=campaign).delete()
-        count = deleted.get(UnitSummary._meta.label, 0)
-        if count:
-            audit.record(
-                by,
-                "summary.deleted_with_campaign",
-                campaign,
-                org_unit=campaign.org_unit,
-                before={"summaries": count},
-                sha256=sha256,
-            )
-    return count
+        return audit.delete_counted(
+            by,
+            "summary.deleted_with_campaign",
+            UnitSummary.objects.filter(campaign=campaign),
+            campaign,
+            org_unit=campaign.org_unit,
+            sha256=sha256,
+        )

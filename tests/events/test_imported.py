@@ -83,4 +83,4 @@ def test_only_a_user_receiving_at_the_districts_city_imports_and_deletes(
     assert delete_imported_events(imported.campaign, city_viewer, sha256=SHA256) == 1
     assert not Event.objects.exists()
     entry = AuditEntry.objects.get(action="event.deleted_with_campaign")
-    assert entry.before == {"events": 1} and entry.detail == {"sha256": SHA256}
+    assert entry.before == {"count": 1} and entry.detail == {"sha256": SHA256}

@@ -18,7 +18,7 @@ def test_the_campaigns_summaries_are_deleted_and_audited_once(
     assert delete_imported_summaries(campaign, city_viewer, sha256="ab" * 32) == 1
     assert not UnitSummary.objects.exists()
     entry = AuditEntry.objects.get(action="summary.deleted_with_campaign")
-    assert entry.before == {"summaries": 1} and entry.detail == {"sha256": "ab" * 32}
+    assert entry.before == {"count": 1} and entry.detail == {"sha256": "ab" * 32}
 
 
 def test_nothing_to_delete_is_not_audited(campaign, city_viewer):

@@ -215,8 +215,9 @@ def test_a_replaced_import_goes_through_its_apps_files_and_all(
         if entry.detail.get("sha256") == first.sha256
     }
     assert deleted["campaign.deleted"].detail["reports"] == 3
-    assert deleted["report.deleted_with_campaign"].before == {"reports": 3, "files": 8}
-    assert deleted["event.deleted_with_campaign"].before == {"events": 2}
+    assert deleted["report.deleted_with_campaign"].before == {"count": 3}
+    assert deleted["report.deleted_with_campaign"].detail["files"] == 8
+    assert deleted["event.deleted_with_campaign"].before == {"count": 2}
 
 
 def test_the_manifest_is_read_tolerantly(district_campaign, exported, city, city_viewer):
