@@ -128,9 +128,11 @@ def test_upward_writes_only_its_own_rows(path):
 _STATEMENT = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 
 
-def _writer() -> tuple[str, bool]:
-    """The app whose code ran the statement (the innermost frame in the qualitymonth package),
-    and whether Django's deletion collector ran it (a deletion and its cascades)."""
+def _writer(table: str) -> tuple[str, bool]:
+    """The app whose code ran a statement on ``table``'s app (the innermost frame in the
+    qualitymonth package; core's shared helpers, such as the audit log, act for the app that
+    called them unless the table is core's), and whether Django's deletion collector ran it (a
+    deletion and its cascades)."""
     frame = sys._getframe(2)
     cascade = False
     while frame is not None:
@@ -138,7 +140,9 @@ def _writer() -> tuple[str, bool]:
         if filename.name == "deletion.py" and "django" in filename.parts:
             cascade = True
         if SOURCE in filename.parents:
-            return filename.relative_to(SOURCE).parts[0], cascade
+            app = filename.relative_to(SOURCE).parts[0]
+            if app != "core" or table == "core":
+                return app, cascade
         frame = frame.f_back
     return "?", cascade
 
@@ -156,8 +160,9 @@ def writes():
     def watch(execute, sql, params, many, context):
         match = _STATEMENT.match(sql)
         if match:
-            writer, cascade = _writer()
-            seen.append((match[1].split()[0].upper(), tables.get(match[2], "?"), writer, cascade))
+            table = tables.get(match[2], "?")
+            writer, cascade = _writer(table)
+            seen.append((match[1].split()[0].upper(), table, writer, cascade))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(watch):
