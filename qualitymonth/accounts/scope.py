@@ -106,6 +106,15 @@ class Scope:
         if not self.can(action, org_unit):
             raise PermissionDenied("您没有权限进行此操作。")
 
+    def require_import_for(self, district: OrgUnit) -> None:
+        """Writing a district's rows from its upward package, on behalf of its city: the
+        services that do (orgs, campaigns, events, reports, summaries) ask ``upward.receive``
+        of the district's city. Asked of the district, it would pass its own admin, who holds
+        that action on it too."""
+        city = district.parent
+        if city is None or not self.can("upward.receive", city):
+            raise PermissionDenied("只有市级用户可以导入区级上报包。")
+
     def units(self, action: str) -> QuerySet[OrgUnit]:
         """The org units (with their sub-units) where the user may take ``action``."""
         if self.is_superuser:

@@ -97,32 +97,33 @@ def tell_units(item: Item, units: list[OrgUnit]) -> None:
 
 
 def import_assignments(
-    campaign, rows: Iterable[tuple[Item, OrgUnit, str]], by, *, source: dict
+    campaign, by, rows: Iterable[tuple[Item, OrgUnit, str]], *, sha256: str = ""
 ) -> list[Assignment]:
     """Who led and took part in each item of a campaign imported from a district's upward
-    package, as the district assigned them. The caller (``upward``) has checked that ``by``
-    may receive the package; nobody is told, since the work was assigned and done in the
-    district's own deployment. One audit entry for the batch, with ``source`` (the package)."""
-    rows = list(rows)
-    problems = [
-        unit.name for item, unit, _role in rows if not unit.path.startswith(campaign.org_unit.path)
-    ]
-    roles = {role for _item, _unit, role in rows} - set(Assignment.Role.values)
-    if problems or roles:
-        raise ValidationError(
-            f"任务分配有误：{'、'.join(problems) or '、'.join(sorted(roles))}"
-            f"{'不属于' + campaign.org_unit.name if problems else '不是有效的分工'}。"
-        )
-    unique = {(item.pk, unit.pk): (item, unit, role) for item, unit, role in rows}
+    package, as the district assigned them. Each unit must belong to the district and each
+    role be a role; the first problem raises ``ValidationError`` and nothing is kept. Nobody is
+    told: the work was assigned, and done, in the district's own deployment.
+
+    Called by ``upward`` for a city user importing the package: the user needs
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
+    with the count.
+    """
+    scope_of(by).require_import_for(campaign.org_unit)
+    unique: dict[tuple[int, int], Assignment] = {}
+    for item, unit, role in rows:
+        if not unit.path.startswith(campaign.org_unit.path):
+            raise ValidationError(f"任务分配中的“{unit.name}”不属于{campaign.org_unit.name}。")
+        if role not in Assignment.Role.values:
+            raise ValidationError(f"任务分配中“{unit.name}”的分工“{role}”无效。")
+        unique[item.pk, unit.pk] = Assignment(item=item, org_unit=unit, role=role)
     with transaction.atomic():
-        created = Assignment.objects.bulk_create(
-            Assignment(item=item, org_unit=unit, role=role) for item, unit, role in unique.values()
-        )
+        created = Assignment.objects.bulk_create(unique.values())
         audit.record(
             by,
-            "assignments.imported",
+            "assignment.imported",
             campaign,
             org_unit=campaign.org_unit,
-            after={"assignments": len(created), **source},
+            after={"assignments": len(created)},
+            sha256=sha256,
         )
     return created

@@ -4,6 +4,7 @@ one transaction and writes the audit entry; views and commands only call these."
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.core import audit, formulas
+from qualitymonth.core.validation import check_fields
 
 from .models import (
     DEFAULT_INDICATORS,
@@ -475,16 +477,11 @@ def save_formula(
     """Add a derived figure, or change ``formula``. The expression is checked against the
     campaign's indicator names; ``ValidationError`` says in Chinese what is wrong."""
     _require_admin(by, campaign)
+    others = campaign.formulas.exclude(pk=getattr(formula, "pk", None))
+    problem = _formula_problem(name, expression, indicator_names(campaign), others)
+    if problem:
+        raise ValidationError(problem)
     name = name.strip()
-    if not name:
-        raise ValidationError("请填写派生指标的名称，例如：合格率")
-    try:
-        formulas.parse(expression, indicator_names(campaign))
-    except formulas.FormulaError as error:
-        raise ValidationError(str(error)) from error
-    clash = campaign.formulas.filter(name=name).exclude(pk=getattr(formula, "pk", None))
-    if clash.exists():
-        raise ValidationError(f"已有名为“{name}”的派生指标。")
     with transaction.atomic():
         before = audit.snapshot(formula) if formula else None
         if formula is None:
@@ -518,3 +515,176 @@ def delete_formula(formula: Formula, by) -> None:
             org_unit=campaign.org_unit,
         )
         formula.delete()
+
+
+# Imported from a district's upward package ---------------------------------------------------
+# ``upward`` calls these for a city user importing (or replacing) a district's package; the
+# user needs ``upward.receive`` on the district's city (`Scope.require_import_for`).
+
+# As many as the formula form offers.
+MAX_FORMULA_DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class ImportedPlan:
+    """An imported campaign with its items by the caller's key and their indicators by
+    (item key, indicator name)."""
+
+    campaign: Campaign
+    items: dict[str, Item]
+    indicators: dict[tuple[str, str], Indicator]
+
+
+def create_imported_campaign(
+    district,
+    by,
+    *,
+    fields: dict[str, Any],
+    categories: list[dict[str, Any]],
+    derived: list[dict[str, Any]] = (),
+    deadlines: list[dict[str, Any]] = (),
+    sha256: str = "",
+) -> ImportedPlan:
+    """The published campaign of a district as its upward package describes it.
+
+    ``categories`` as for `create_campaign`, each item with its ``key`` and ``indicators``
+    (name, unit, value_type, aggregation); ``derived`` (its formulas): name, expression,
+    display, decimals; ``deadlines``: kind, due_date, description. Every row keeps the rules
+    the editor keeps
+    (required fields, lengths, choices, a period that ends after it starts, indicator names
+    unique in their item, formulas over the campaign's indicators as `save_formula` checks
+    them); the first problem raises ``ValidationError`` naming the row, and nothing is kept.
+    One audit entry, with the counts.
+    """
+    scope_of(by).require_import_for(district)
+    with transaction.atomic():
+        campaign = Campaign(
+            org_unit=district,
+            status=Campaign.Status.PUBLISHED,
+            published_at=timezone.now(),
+            **{key: fields[key] for key in CAMPAIGN_FIELDS if key in fields},
+        )
+        check_fields(campaign, "活动")
+        _validate_period(campaign)
+        campaign.save()
+        items: dict[str, Item] = {}
+        indicators: dict[tuple[str, str], Indicator] = {}
+        for order, category_data in enumerate(categories, start=1):
+            category = Category(
+                campaign=campaign,
+                number=category_data["number"],
+                title=category_data["title"],
+                order=order,
+            )
+            check_fields(category, f"活动类别“{category.title}”")
+            category.save()
+            for item_order, item_data in enumerate(category_data["items"], start=1):
+                key = item_data["key"]
+                items[key], item_indicators = _imported_item(category, item_data, item_order)
+                indicators.update({(key, i.name): i for i in item_indicators})
+        Indicator.objects.bulk_create(indicators.values())
+        _import_formulas(campaign, derived)
+        rows = [Deadline(campaign=campaign, **row) for row in deadlines]
+        for deadline in rows:
+            check_fields(deadline, f"截止日期“{deadline.description or deadline.due_date}”")
+        Deadline.objects.bulk_create(rows)
+        _audit(
+            by,
+            "campaign.imported",
+            campaign,
+            after=audit.snapshot(campaign),
+            sha256=sha256,
+            categories=len(categories),
+            items=len(items),
+            indicators=len(indicators),
+            formulas=len(derived),
+            deadlines=len(rows),
+        )
+    return ImportedPlan(campaign, items, indicators)
+
+
+def _imported_item(
+    category: Category, data: dict[str, Any], order: int
+) -> tuple[Item, list[Indicator]]:
+    item = Item(
+        campaign_id=category.campaign_id,
+        category=category,
+        order=order,
+        **{key: data[key] for key in ITEM_FIELDS if key in data},
+    )
+    where = f"活动事项“{item.title}”"
+    check_fields(item, where)
+    if item.start_date and item.end_date and item.start_date > item.end_date:
+        raise ValidationError(f"{where}的结束日期早于开始日期。")
+    item.save()
+    indicators: list[Indicator] = []
+    for position, row in enumerate(data["indicators"], start=1):
+        indicator = Indicator(item=item, order=position, **row)
+        if any(other.name == indicator.name for other in indicators):
+            raise ValidationError(f"{where}的指标“{indicator.name}”重复。")
+        check_fields(indicator, f"{where}的指标“{indicator.name}”")
+        indicators.append(indicator)
+    return item, indicators
+
+
+def _import_formulas(campaign: Campaign, rows: list[dict[str, Any]]) -> None:
+    names = indicator_names(campaign)
+    saved: list[Formula] = []
+    for order, row in enumerate(rows, start=1):
+        formula = Formula(campaign=campaign, order=order, **row)
+        where = f"派生指标“{formula.name}”"
+        check_fields(formula, where)
+        if formula.decimals > MAX_FORMULA_DECIMALS:
+            raise ValidationError(f"{where}的小数位数不能超过 {MAX_FORMULA_DECIMALS} 位。")
+        problem = _formula_problem(formula.name, formula.expression, names, saved)
+        if problem:
+            raise ValidationError(f"{where}：{problem}")
+        saved.append(formula)
+    Formula.objects.bulk_create(saved)
+
+
+def _formula_problem(name: str, expression: str, names: list[str], others) -> str:
+    """What is wrong with a derived figure of a campaign whose indicators are ``names`` and
+    whose other formulas are ``others``, or ""."""
+    if not name.strip():
+        return "请填写派生指标的名称，例如：合格率"
+    try:
+        formulas.parse(expression, names)
+    except formulas.FormulaError as error:
+        return str(error)
+    if any(other.name == name.strip() for other in others):
+        return f"已有名为“{name.strip()}”的派生指标。"
+    return ""
+
+
+def delete_imported_campaign(campaign: Campaign, by, *, sha256: str = "") -> None:
+    """Delete an imported campaign whose package is being replaced, with everything under it:
+    its unit summaries, reports (and their files, once the deletion commits) and events, each
+    through its own app's service, then the campaign with its plan. Whether ``campaign`` came
+    from a package is ``upward``'s to decide.
+
+    The user needs ``upward.receive`` on the district's city (`Scope.require_import_for`).
+    One audit entry for the campaign, with the counts, beside those of the other apps.
+    """
+    # The apps built on a campaign, imported here: campaigns sits below them and imports
+    # none of them at load time.
+    from qualitymonth.events.services import delete_imported_events
+    from qualitymonth.reports.services import delete_imported_reports
+    from qualitymonth.summaries.services import delete_imported_summaries
+
+    scope_of(by).require_import_for(campaign.org_unit)
+    with transaction.atomic():
+        summaries = delete_imported_summaries(campaign, by, sha256=sha256)
+        reports = delete_imported_reports(campaign, by, sha256=sha256)
+        events = delete_imported_events(campaign, by, sha256=sha256)
+        _audit(
+            by,
+            "campaign.deleted",
+            campaign,
+            before=audit.snapshot(campaign),
+            sha256=sha256,
+            summaries=summaries,
+            reports=reports,
+            events=events,
+        )
+        campaign.delete()

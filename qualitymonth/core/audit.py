@@ -70,3 +70,13 @@ def _actor_name(actor) -> str:
     if actor is None or not getattr(actor, "pk", None):
         return "系统"
     return getattr(actor, "display_name", None) or actor.get_username()
+
+
+def delete_counted(actor, action: str, rows: models.QuerySet, target: models.Model, **entry) -> int:
+    """Delete ``rows`` (and what cascades from them) with one entry on ``target`` saying how
+    many, when there were any: for deletions too many to record one by one. Returns how many."""
+    _total, deleted = rows.delete()
+    count = deleted.get(rows.model._meta.label, 0)
+    if count:
+        record(actor, action, target, before={"count": count}, **entry)
+    return count

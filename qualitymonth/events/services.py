@@ -12,6 +12,7 @@ from qualitymonth.accounts.scope import scope_of
 from qualitymonth.assignments.models import Assignment
 from qualitymonth.campaigns.models import Campaign, Item
 from qualitymonth.core import audit
+from qualitymonth.core.validation import check_fields
 from qualitymonth.orgs.models import OrgUnit
 
 from .models import Event
@@ -28,6 +29,9 @@ EVENT_FIELDS = [
     "is_public",
     "expected_participants",
 ]
+
+
+ENDS_BEFORE_START = "结束时间不能早于开始时间。"
 
 
 def may_plan(by, item: Item, org_unit: OrgUnit) -> bool:
@@ -52,7 +56,7 @@ def _validate(fields: dict[str, Any], item: Item) -> None:
     errors = {}
     starts, ends = fields.get("starts_at"), fields.get("ends_at")
     if starts and ends and ends < starts:
-        errors["ends_at"] = "结束时间不能早于开始时间。"
+        errors["ends_at"] = ENDS_BEFORE_START
     mode = fields.get("mode") or Event.Mode.OFFLINE
     if mode == Event.Mode.ONLINE and not fields.get("online_url"):
         errors["online_url"] = "线上活动请填写链接。"
@@ -120,3 +124,68 @@ def set_status(event: Event, by, status: str, reason: str = "") -> Event:
             org_unit=event.org_unit,
         )
     return event
+
+
+# Imported from a district's upward package ---------------------------------------------------
+
+IMPORTED_FIELDS = ["item", "org_unit", "status", *EVENT_FIELDS]
+
+
+def import_events(
+    campaign: Campaign, by, rows: list[dict[str, Any]], *, sha256: str = ""
+) -> list[Event]:
+    """The events of a district's upward package, for its imported ``campaign``, in the order
+    of ``rows`` (``item``, ``org_unit``, ``status`` and event fields). Each keeps the rules of
+    an event (required fields, lengths, choices, an end not before the start, an item of this
+    campaign); the first problem raises ``ValidationError`` naming the event, and nothing is
+    kept. Where and online links are not asked for: the package carries what the district
+    recorded.
+
+    Called by ``upward`` for a city user importing the package: the user needs
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
+    with the count.
+    """
+    scope_of(by).require_import_for(campaign.org_unit)
+    events = []
+    for row in rows:
+        unknown = set(row) - set(IMPORTED_FIELDS)
+        if unknown:
+            raise ValueError(f"not event fields: {sorted(unknown)}")
+        event = Event(**row)
+        where = f"活动场次“{event.title}”"
+        check_fields(event, where)
+        if event.item.campaign_id != campaign.pk:
+            raise ValidationError(f"{where}的活动事项不属于{campaign.name}。")
+        if event.ends_at < event.starts_at:
+            raise ValidationError(f"{where}的{ENDS_BEFORE_START}")
+        events.append(event)
+    with transaction.atomic():
+        Event.objects.bulk_create(events)
+        audit.record(
+            by,
+            "event.imported",
+            campaign,
+            org_unit=campaign.org_unit,
+            after={"events": len(events)},
+            sha256=sha256,
+        )
+    return events
+
+
+def delete_imported_events(campaign: Campaign, by, *, sha256: str = "") -> int:
+    """Delete the events of an imported ``campaign`` whose package is being replaced (with
+    their registrations); how many. Its reports go first (``reports.services``).
+
+    Called by ``campaigns.services.delete_imported_campaign``: the user needs
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
+    with the count."""
+    scope_of(by).require_import_for(campaign.org_unit)
+    with transaction.atomic():
+        return audit.delete_counted(
+            by,
+            "event.deleted_with_campaign",
+            Event.objects.filter(item__campaign=campaign),
+            campaign,
+            org_unit=campaign.org_unit,
+            sha256=sha256,
+        )

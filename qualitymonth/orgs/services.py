@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import logging
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -19,6 +20,7 @@ from qualitymonth.accounts.scope import scope_of
 from qualitymonth.core import audit
 from qualitymonth.core.chinese import pinyin_key
 from qualitymonth.core.tasks import clear_progress, report_progress
+from qualitymonth.core.validation import described
 from qualitymonth.core.xlsx import MAX_XLSX_BYTES, XlsxError, read_table
 
 from .importing import HEADERS, UPDATABLE, ImportPlan, KnownUnit, kind_choices, plan_import
@@ -463,6 +465,81 @@ def _write(plan: ImportPlan, units: dict[int, OrgUnit], unit_import: UnitImport,
             done += len(batch)
             report_progress(key, processed=done, total=total, phase="saving")
     return created, updated
+
+
+# Units of a district's upward package -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportedUnits:
+    """The package's units by the caller's key, and what was taken differently from it."""
+
+    units: dict[str, OrgUnit]
+    notes: list[str]
+
+
+def resolve_imported_units(
+    district: OrgUnit, by, entries: list[dict[str, Any]], *, sha256: str = ""
+) -> ImportedUnits:
+    """The units of a district's upward package, each found by its names below the district
+    (``path``: ["张江高科技园区", "某公司"], [] being the district itself), the missing ones
+    created with the rules every unit keeps (``ValidationError`` naming the unit otherwise).
+    Units in between that the city does not know yet are created as 其他.
+
+    ``entries``: ``{"key", "path", "kind", "credit_code"?}``. A credit code that does not pass
+    GB 32100 is left blank, and a note says so: the unit's figures matter to the city, and the
+    district, not the city, corrects its code.
+
+    Called by ``upward`` for a city user importing the package: the user needs
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry
+    lists the units created.
+    """
+    scope_of(by).require_import_for(district)
+    units: dict[str, OrgUnit] = {}
+    created: list[OrgUnit] = []
+    notes: list[str] = []
+    with transaction.atomic():
+        for entry in sorted(entries, key=lambda e: len(e["path"])):
+            unit = district
+            for depth, name in enumerate(entry["path"]):
+                child = OrgUnit.objects.filter(parent=unit, name=name).first()
+                if child is None:
+                    last = depth == len(entry["path"]) - 1
+                    child = _imported_unit(unit, name, entry if last else {}, notes)
+                    created.append(child)
+                unit = child
+            units[entry["key"]] = unit
+        if created:
+            audit.record(
+                by,
+                "org.units_imported_from_package",
+                district,
+                after={str(unit.pk): audit.snapshot(unit, _AUDITED) for unit in created},
+                org_unit=district,
+                created=len(created),
+                notes=notes,
+                sha256=sha256,
+            )
+    return ImportedUnits(units, notes)
+
+
+def _imported_unit(parent: OrgUnit, name: str, entry: dict[str, Any], notes: list[str]) -> OrgUnit:
+    unit = OrgUnit(
+        parent=parent,
+        **_tidy({"name": name, "credit_code": entry.get("credit_code") or ""}),
+        kind=entry.get("kind") or OrgUnit.Kind.OTHER,
+    )
+    if unit.credit_code and (problem := check_credit_code(unit.credit_code)):
+        notes.append(
+            f"单位“{unit.name}”的统一社会信用代码“{unit.credit_code}”有误（{problem}），已留空。"
+        )
+        unit.credit_code = ""
+    try:
+        _validate(unit)
+    except ValidationError as error:
+        raise described(error, unit, f"单位“{name}”") from error
+    unit.save()
+    return unit
 
 
 # Data shipped with the platform ------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import logging
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from qualitymonth.campaigns.models import Campaign, Deadline, Item
 from qualitymonth.core import audit, photos
 from qualitymonth.core.chinese import plain_number
 from qualitymonth.core.notifications import notify
+from qualitymonth.core.validation import check_fields
 from qualitymonth.events.models import Event
 from qualitymonth.orgs.models import OrgUnit
 
@@ -32,6 +34,7 @@ from .evidence import attachment_problem, parse_figure
 from .models import Attachment, Link, Photo, PhotoBand, Report, ReportValue, ReportVersion
 
 Status = Report.Status
+log = logging.getLogger(__name__)
 
 
 # Who may do what ---------------------------------------------------------------------------
@@ -394,3 +397,166 @@ def _tell_author(report: Report, kind: str, title: str, body: str = "") -> None:
 
 def figures_of(report: Report) -> dict[int, Decimal]:
     return {v.indicator_id: v.value for v in report.values.all()}
+
+
+# Imported from a district's upward package ---------------------------------------------------
+
+IMPORTED_FIELDS = [
+    "item",
+    "event",
+    "org_unit",
+    "title",
+    "content",
+    "effect",
+    "starred",
+    "submitted_at",
+    "reviewed_at",
+    "is_late",
+]
+
+
+def import_accepted_reports(
+    campaign: Campaign, by, rows: list[dict], *, files: list, sha256: str = ""
+) -> list[Report]:
+    """The accepted reports of a district's upward package, for its imported ``campaign``, in
+    the order of ``rows``: report fields, ``values`` ({indicator: figure as text}) and
+    ``photos`` ([(name, caption, bytes)]).
+
+    A report keeps a report's rules (required fields, lengths, an item of this campaign, an
+    event of its own item and unit), a figure a reporter's (`parse_figure`: a number, not
+    negative, whole for an integer indicator; an indicator of the report's item), a photo is
+    read and copied as an uploaded one (the same picture twice in a report is one photo; a
+    caption is cut to a photo's length). The first problem raises ``ValidationError`` naming
+    the report, and no row is kept; the files already written are in ``files``, which gets
+    every file as it is written, for the caller to remove with `delete_files` should its
+    transaction not commit.
+
+    Called by ``upward`` for a city user importing the package: the user needs
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
+    with the counts.
+    """
+    scope_of(by).require_import_for(campaign.org_unit)
+    reports = [_imported_report(campaign, row) for row in rows]
+    values = [
+        ReportValue(report=report, indicator=indicator, value=value)
+        for report, row in zip(reports, rows, strict=True)
+        for indicator, value in _imported_figures(report, row["values"]).items()
+    ]
+    with transaction.atomic():
+        Report.objects.bulk_create(reports)
+        ReportValue.objects.bulk_create(values)
+        photo_count = sum(
+            _import_photos(report, row["photos"], by, files)
+            for report, row in zip(reports, rows, strict=True)
+        )
+        audit.record(
+            by,
+            "report.imported",
+            campaign,
+            org_unit=campaign.org_unit,
+            after={"reports": len(reports), "values": len(values), "photos": photo_count},
+            sha256=sha256,
+        )
+    return reports
+
+
+def _imported_report(campaign: Campaign, row: dict) -> Report:
+    fields = {key: value for key, value in row.items() if key not in ("values", "photos")}
+    unknown = set(fields) - set(IMPORTED_FIELDS)
+    if unknown:
+        raise ValueError(f"not report fields: {sorted(unknown)}")
+    report = Report(status=Status.ACCEPTED, **fields)
+    where = f"报送《{report.title}》"
+    check_fields(report, where)
+    if report.item.campaign_id != campaign.pk:
+        raise ValidationError(f"{where}的活动事项不属于{campaign.name}。")
+    event = report.event
+    if event is not None and (event.item_id, event.org_unit_id) != (
+        report.item_id,
+        report.org_unit_id,
+    ):
+        raise ValidationError(f"{where}的活动场次不属于它的事项或单位。")
+    return report
+
+
+def _imported_figures(report: Report, values: dict) -> dict:
+    figures = {}
+    for indicator, text in values.items():
+        where = f"报送《{report.title}》的指标“{indicator.name}”"
+        if indicator.item_id != report.item_id:
+            raise ValidationError(f"{where}不是它的活动事项的指标。")
+        value, problem = parse_figure(text, integer=indicator.value_type == "integer")
+        if problem:
+            raise ValidationError(f"{where}：{problem}")
+        if value is not None:
+            figures[indicator] = value
+    return figures
+
+
+def _import_photos(report: Report, rows, by, files: list) -> int:
+    seen: set[str] = set()
+    for name, caption, data in rows:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in seen:
+            continue
+        seen.add(digest)
+        try:
+            processed = photos.process_photo(data, name.rsplit("/", 1)[-1])
+        except photos.PhotoError as error:
+            raise ValidationError(
+                f"报送《{report.title}》的照片 {name} 无法读取：{error.message}"
+            ) from error
+        photo = new_photo(
+            report,
+            processed,
+            digest,
+            name,
+            caption=caption[: Photo._meta.get_field("caption").max_length],
+            uploaded_by=by if getattr(by, "pk", None) else None,
+        )
+        files += photo_files(photo)
+        save_photo(photo)
+    return len(seen)
+
+
+def photo_files(photo: Photo) -> list:
+    return [photo.original, photo.public_original, photo.web, photo.thumbnail]
+
+
+def delete_imported_reports(campaign: Campaign, by, *, sha256: str = "") -> int:
+    """Delete the reports of an imported ``campaign`` whose package is being replaced, with
+    their figures, photos and attachments (their files once the deletion commits); how many.
+
+    Called by ``campaigns.services.delete_imported_campaign``: the user needs
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
+    with the count."""
+    scope_of(by).require_import_for(campaign.org_unit)
+    reports = Report.objects.filter(item__campaign=campaign)
+    with transaction.atomic():
+        stored = [
+            file
+            for photo in Photo.objects.filter(report__in=reports)
+            for file in photo_files(photo)
+        ]
+        stored += [a.file for a in Attachment.objects.filter(report__in=reports)]
+        count = audit.delete_counted(
+            by,
+            "report.deleted_with_campaign",
+            reports,
+            campaign,
+            org_unit=campaign.org_unit,
+            files=len(stored),
+            sha256=sha256,
+        )
+        transaction.on_commit(lambda: delete_files(stored))
+    return count
+
+
+def delete_files(files) -> None:
+    """Remove stored files whose rows are gone or were never kept; one that cannot be removed
+    is logged and left, never an error for the person."""
+    for field in files:
+        try:
+            field.storage.delete(field.name)
+        except OSError:
+            log.warning("Could not delete %s", field.name)

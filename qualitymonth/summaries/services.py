@@ -377,3 +377,25 @@ def _url(summary: UnitSummary) -> str:
 def _tell_author(summary: UnitSummary, kind: str, title: str, body: str = "") -> None:
     if summary.author is not None:
         notify([summary.author], kind, title, body=body, url=_url(summary))
+
+
+# Imported from a district's upward package ---------------------------------------------------
+
+
+def delete_imported_summaries(campaign: Campaign, by, *, sha256: str = "") -> int:
+    """Delete the unit summaries of an imported ``campaign`` whose package is being replaced;
+    how many (a package carries none, but the campaign must go whole).
+
+    Called by ``campaigns.services.delete_imported_campaign``: the user needs
+    ``upward.receive`` on the district's city (`Scope.require_import_for`). One audit entry,
+    with the count, when there were any."""
+    scope_of(by).require_import_for(campaign.org_unit)
+    with transaction.atomic():
+        return audit.delete_counted(
+            by,
+            "summary.deleted_with_campaign",
+            UnitSummary.objects.filter(campaign=campaign),
+            campaign,
+            org_unit=campaign.org_unit,
+            sha256=sha256,
+        )

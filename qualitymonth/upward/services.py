@@ -8,14 +8,18 @@ audited too, with its reason. Rules enforced here, beyond what `package` checks 
 only a district's published campaign is sent; a city imports only packages of its own
 districts, never of a district whose campaign runs in this deployment (the city sees that one
 directly); a corrected package replaces the earlier import of the same district, year and kind.
+
+The import only orchestrates: it reads the manifest, opens the one transaction and hands each
+app its rows (units to ``orgs``, the plan to ``campaigns``, events to ``events``, reports with
+their figures and photos to ``reports``), whose services check and audit them; this module
+writes only its own `UpwardPackage` rows (``tests/upward/test_boundaries.py`` keeps it so).
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
+from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -24,27 +28,19 @@ from django.utils import timezone
 
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.assignments.services import import_assignments
-from qualitymonth.campaigns.models import (
-    Campaign,
-    Category,
-    Deadline,
-    Formula,
-    Indicator,
-    Item,
-)
-from qualitymonth.core import audit, photos
-from qualitymonth.events.models import Event
+from qualitymonth.campaigns.models import Campaign
+from qualitymonth.campaigns.services import create_imported_campaign, delete_imported_campaign
+from qualitymonth.core import audit
+from qualitymonth.events.services import import_events
 from qualitymonth.orgs.models import OrgUnit
-from qualitymonth.reports.models import Photo, Report, ReportValue
-from qualitymonth.reports.services import new_photo, save_photo
+from qualitymonth.orgs.services import resolve_imported_units
+from qualitymonth.reports.services import delete_files, import_accepted_reports
 
 from . import package
+from .management.commands._actor import SystemOperator
 from .models import UpwardPackage
 from .package import PackageError
 from .queries import PackagePhoto, campaign_manifest
-
-log = logging.getLogger(__name__)
-
 
 # Export -----------------------------------------------------------------------------------
 
@@ -259,9 +255,14 @@ def discard_package(row: UpwardPackage, by) -> None:
 
 
 def import_package(row: UpwardPackage, by) -> UpwardPackage:
-    """Import a checked package: in one transaction, the district's campaign with its plan,
-    units, events, accepted reports, figures and photos; an earlier import of the same district,
-    year and kind is replaced. The stored file is checked again first."""
+    """Import a checked package: in one transaction, the district's units, campaign with its
+    plan, events, accepted reports, figures and photos, each handed to its own app's service,
+    which checks and audits its rows; an earlier import of the same district, year and kind is
+    replaced. The stored file is checked again first. A row an app refuses refuses the package
+    (`PackageError`, audited), and nothing of it is kept, its photo files included.
+
+    The returned row's ``notes`` say what was taken differently from the package (a malformed
+    credit code left blank); they are in the audit entry too."""
     _require_receive(by, row.city)
     if row.status != UpwardPackage.Status.VERIFIED:
         raise ValidationError("这个上报包已经导入过了。")
@@ -286,7 +287,7 @@ def import_package(row: UpwardPackage, by) -> UpwardPackage:
                     "reports": replaced.report_count,
                 }
                 _replace(replaced, row, by)
-            campaign = _create_campaign(checked, by, saved_files)
+            campaign, notes = _import_rows(checked, by, saved_files)
             row.campaign = campaign
             row.status = UpwardPackage.Status.IMPORTED
             row.imported_by = by if getattr(by, "pk", None) else None
@@ -304,28 +305,22 @@ def import_package(row: UpwardPackage, by) -> UpwardPackage:
                     "reports": row.report_count,
                     "photos": row.photo_count,
                 },
+                notes=notes,
             )
     except PackageError as error:
-        _delete_files(saved_files)
+        delete_files(saved_files)
         _refused(by, row.city, error, row.filename, data)
         raise
     except Exception:
-        _delete_files(saved_files)
+        delete_files(saved_files)
         raise
+    row.notes = notes
     return row
 
 
 def import_file(data: bytes, filename: str, by, city: OrgUnit) -> UpwardPackage:
     """Check and import in one go (the command line, and tests)."""
     return import_package(receive_package(data, filename, by, city), by)
-
-
-def _delete_files(files) -> None:
-    for field in files:
-        try:
-            field.storage.delete(field.name)
-        except OSError:
-            log.warning("Could not delete %s", field.name)
 
 
 def _replace(old: UpwardPackage, new: UpwardPackage, by) -> None:
@@ -344,24 +339,52 @@ def _replace(old: UpwardPackage, new: UpwardPackage, by) -> None:
         after={"sha256": new.sha256},
     )
     if campaign is not None:
-        delete_campaign_rows(campaign)
+        delete_imported_campaign(campaign, by, sha256=old.sha256)
 
 
 def delete_campaign_rows(campaign: Campaign) -> None:
-    """Delete a campaign with its reports, events and their files (after the commit)."""
-    from qualitymonth.summaries.models import UnitSummary
-
-    photo_files = []
-    for photo in Photo.objects.filter(report__item__campaign=campaign):
-        photo_files += [photo.original, photo.public_original, photo.web, photo.thumbnail]
-    Report.objects.filter(item__campaign=campaign).delete()
-    UnitSummary.objects.filter(campaign=campaign).delete()
-    Event.objects.filter(item__campaign=campaign).delete()
-    campaign.delete()
-    transaction.on_commit(lambda: _delete_files(photo_files))
+    """Delete a campaign with its reports, events and their files, as the system, through the
+    apps' own services: a deployment letting go of a campaign (tests stand in for a district's
+    own deployment this way). No page calls it."""
+    delete_imported_campaign(campaign, SystemOperator())
 
 
-# Building the imported campaign -----------------------------------------------------------
+# Handing the package's rows to their apps --------------------------------------------------
+
+
+def _import_rows(checked: Checked, by, saved_files: list) -> tuple[Campaign, list[str]]:
+    """Each app's rows of the package to that app's service, in the order they refer to each
+    other. What the manifest says is read here; what a row must be, the apps decide: their
+    refusal (`ValidationError`) refuses the package."""
+    manifest, sha256 = checked.package.manifest, checked.package.sha256
+    district = checked.district
+    try:
+        found = resolve_imported_units(district, by, _units(manifest), sha256=sha256)
+        plan = create_imported_campaign(district, by, **_plan(manifest["campaign"]), sha256=sha256)
+        rows = _events(manifest, plan, found.units)
+        events = import_events(plan.campaign, by, list(rows.values()), sha256=sha256)
+        import_assignments(
+            plan.campaign,
+            by,
+            [
+                (plan.items[row["item"]], found.units[row["unit"]], row["role"])
+                for row in manifest.get("assignments", [])  # format 2 on
+            ],
+            sha256=sha256,
+        )
+        import_accepted_reports(
+            plan.campaign,
+            by,
+            _reports(checked.package, plan, found.units, dict(zip(rows, events, strict=True))),
+            files=saved_files,
+            sha256=sha256,
+        )
+    except ValidationError as error:
+        problems = "；".join(message.rstrip("。") for message in error.messages)
+        raise PackageError(
+            f"上报包中有数据不符合本平台的规则，没有导入：{problems}。", "invalid"
+        ) from error
+    return plan.campaign, found.notes
 
 
 def _date(text: str | None) -> datetime.date | None:
@@ -385,180 +408,114 @@ def _datetime(text: str | None) -> datetime.datetime | None:
     return value
 
 
-def _choice(value: str, choices, default: str) -> str:
-    return value if value in choices.values else default
+def _units(manifest: dict) -> list[dict]:
+    return [
+        {
+            "key": entry["id"],
+            "path": entry["path"],
+            "kind": entry["kind"],
+            "credit_code": entry.get("credit_code") or "",
+        }
+        for entry in manifest["units"]
+    ]
 
 
-def _create_campaign(checked: Checked, by, saved_files: list) -> Campaign:
-    manifest = checked.package.manifest
-    data = manifest["campaign"]
-    now = timezone.now()
-    campaign = Campaign.objects.create(
-        org_unit=checked.district,
-        kind=data["kind"],
-        year=data["year"],
-        title=data["title"][:255],
-        issuer=(data.get("issuer") or "")[:120],
-        doc_number=(data.get("doc_number") or "")[:60],
-        theme=(data.get("theme") or "")[:255],
-        start_date=_date(data.get("start_date")),
-        end_date=_date(data.get("end_date")),
-        status=Campaign.Status.PUBLISHED,
-        published_at=now,
-    )
-    items: dict[str, Item] = {}
-    indicators: dict[tuple[str, str], Indicator] = {}
-    for c, category_data in enumerate(data["categories"]):
-        category = Category.objects.create(
-            campaign=campaign,
-            number=category_data["number"],
-            title=category_data["title"][:255],
-            order=c,
-        )
-        for i, item_data in enumerate(category_data["items"]):
-            item = Item.objects.create(
-                campaign=campaign,
-                category=category,
-                number=item_data.get("number"),
-                title=item_data["title"][:255],
-                description=item_data.get("description") or "",
-                time_text=(item_data.get("time_text") or "")[:120],
-                lead_unit_names=list(item_data.get("lead_units") or []),
-                co_unit_names=list(item_data.get("co_units") or []),
-                order=i,
-            )
-            items[item_data["id"]] = item
-            for n, indicator_data in enumerate(item_data["indicators"]):
-                name = indicator_data["name"][:60]
-                if (item_data["id"], name) in indicators:
-                    raise PackageError(f"事项“{item.title}”的指标“{name}”重复。", "bad_manifest")
-                indicators[item_data["id"], name] = Indicator.objects.create(
-                    item=item,
-                    name=name,
-                    unit=indicator_data["unit"][:20],
-                    value_type=_choice(
-                        indicator_data["value_type"], Indicator.ValueType, "decimal"
-                    ),
-                    aggregation=indicator_data["aggregation"],
-                    order=n,
-                )
-    for n, formula in enumerate(data["formulas"]):
-        Formula.objects.create(
-            campaign=campaign,
-            name=formula["name"][:60],
-            expression=formula["expression"][:200],
-            display=_choice(formula["display"], Formula.Display, Formula.Display.NUMBER),
-            decimals=max(0, min(formula["decimals"], 6)),
-            order=n,
-        )
-    for deadline in data["deadlines"]:
-        Deadline.objects.create(
-            campaign=campaign,
-            kind=_choice(deadline["kind"], Deadline.Kind, Deadline.Kind.OTHER),
-            due_date=_date(deadline["due_date"]),
-            description=deadline["description"][:255],
-        )
+INDICATOR_KEYS = ("name", "unit", "value_type", "aggregation")
+FORMULA_KEYS = ("name", "expression", "display", "decimals")
 
-    units = _resolve_units(checked.district, manifest["units"])
-    import_assignments(
-        campaign,
-        [
-            (items[row["item"]], units[row["unit"]], row["role"])
-            for row in manifest.get("assignments", [])
+
+def _plan(data: dict) -> dict:
+    """The campaign part of the manifest as `create_imported_campaign` takes it."""
+    return {
+        "fields": {
+            "kind": data["kind"],
+            "year": data["year"],
+            "title": data["title"],
+            "issuer": data.get("issuer") or "",
+            "doc_number": data.get("doc_number") or "",
+            "theme": data.get("theme") or "",
+            "start_date": _date(data.get("start_date")),
+            "end_date": _date(data.get("end_date")),
+        },
+        "categories": [
+            {
+                "number": category["number"],
+                "title": category["title"],
+                "items": [
+                    {
+                        "key": item["id"],
+                        "number": item.get("number"),
+                        "title": item["title"],
+                        "description": item.get("description") or "",
+                        "time_text": item.get("time_text") or "",
+                        "lead_unit_names": list(item.get("lead_units") or []),
+                        "co_unit_names": list(item.get("co_units") or []),
+                        "indicators": [
+                            {key: indicator[key] for key in INDICATOR_KEYS}
+                            for indicator in item["indicators"]
+                        ],
+                    }
+                    for item in category["items"]
+                ],
+            }
+            for category in data["categories"]
         ],
-        by,
-        source={"sha256": checked.package.sha256},
-    )
-    events: dict[str, Event] = {}
-    for event_data in manifest["events"]:
-        events[event_data["id"]] = Event.objects.create(
-            item=items[event_data["item"]],
-            org_unit=units[event_data["unit"]],
-            title=event_data["title"][:200],
-            starts_at=_datetime(event_data["starts_at"]),
-            ends_at=_datetime(event_data["ends_at"]),
-            mode=_choice(event_data["mode"], Event.Mode, Event.Mode.OFFLINE),
-            address=(event_data.get("place") or "")[:255],
-            street_town=units.get(event_data.get("street_town") or ""),
-            audience=(event_data.get("audience") or "")[:120],
-            status=_choice(event_data["status"], Event.Status, Event.Status.HELD),
+        "derived": [{key: formula[key] for key in FORMULA_KEYS} for formula in data["formulas"]],
+        "deadlines": [
+            {
+                "kind": deadline["kind"],
+                "due_date": _date(deadline["due_date"]),
+                "description": deadline["description"],
+            }
+            for deadline in data["deadlines"]
+        ],
+    }
+
+
+def _events(manifest: dict, plan, units: dict[str, OrgUnit]) -> dict[str, dict]:
+    """The manifest's events by their key, as `import_events` takes them."""
+    return {
+        event["id"]: {
+            "item": plan.items[event["item"]],
+            "org_unit": units[event["unit"]],
+            "title": event["title"],
+            "starts_at": _datetime(event["starts_at"]),
+            "ends_at": _datetime(event["ends_at"]),
+            "mode": event["mode"],
+            "address": event.get("place") or "",
+            "street_town": units.get(event.get("street_town") or ""),
+            "audience": event.get("audience") or "",
+            "status": event["status"],
+        }
+        for event in manifest["events"]
+    }
+
+
+def _reports(checked: package.Package, plan, units, events) -> list[dict]:
+    """The manifest's reports, with their figures and photos, as `import_accepted_reports`
+    takes them."""
+    photos = defaultdict(list)
+    for photo in checked.manifest["photos"]:
+        photos[photo["report"]].append(
+            (photo["path"], photo["caption"], checked.files[photo["path"]])
         )
-    reports: dict[str, Report] = {}
-    values = []
-    for report_data in manifest["reports"]:
-        item_id = report_data["item"]["id"]
-        event = report_data.get("event")
-        report = Report.objects.create(
-            item=items[item_id],
-            event=events[event["id"]] if event else None,
-            org_unit=units[report_data["unit"]["id"]],
-            title=report_data["title"][:200],
-            content=report_data["content"],
-            effect=report_data["effect"],
-            starred=report_data["starred"],
-            status=Report.Status.ACCEPTED,
-            submitted_at=_datetime(report_data.get("submitted_at")),
-            reviewed_at=_datetime(report_data.get("accepted_at")),
-            is_late=report_data["is_late"],
-        )
-        reports[report_data["id"]] = report
-        values += [
-            ReportValue(report=report, indicator=indicators[item_id, name], value=Decimal(text))
-            for name, text in report_data["values"].items()
-        ]
-    ReportValue.objects.bulk_create(values)
-    for photo_data in manifest["photos"]:
-        _store_photo(
-            reports[photo_data["report"]],
-            checked.package.files[photo_data["path"]],
-            photo_data,
-            by,
-            saved_files,
-        )
-    return campaign
-
-
-def _resolve_units(district: OrgUnit, entries: list[dict]) -> dict[str, OrgUnit]:
-    """Each unit of the package, found by its names under the district, created if missing."""
-    units: dict[str, OrgUnit] = {}
-    for entry in sorted(entries, key=lambda e: len(e["path"])):
-        unit = district
-        for depth, name in enumerate(entry["path"]):
-            child = OrgUnit.objects.filter(parent=unit, name=name[:120]).first()
-            if child is None:
-                last = depth == len(entry["path"]) - 1
-                child = OrgUnit.objects.create(
-                    parent=unit,
-                    name=name[:120],
-                    kind=_choice(entry["kind"], OrgUnit.Kind, OrgUnit.Kind.OTHER)
-                    if last
-                    else OrgUnit.Kind.OTHER,
-                    credit_code=(entry.get("credit_code") or "")[:18] if last else "",
-                )
-            unit = child
-        units[entry["id"]] = unit
-    return units
-
-
-def _store_photo(report: Report, data: bytes, photo_data: dict, by, saved_files: list) -> Photo:
-    try:
-        processed = photos.process_photo(data, photo_data["path"].rsplit("/", 1)[-1])
-    except photos.PhotoError as error:
-        raise PackageError(
-            f"上报包中的照片 {photo_data['path']} 无法读取：{error.message}", "photo"
-        ) from error
-    digest = package.sha256(data)
-    existing = report.photos.filter(sha256=digest).first()
-    if existing is not None:  # the same picture twice in one report is one photo
-        return existing
-    photo = new_photo(
-        report,
-        processed,
-        digest,
-        photo_data["path"],
-        caption=photo_data["caption"][:200],
-        uploaded_by=by if getattr(by, "pk", None) else None,
-    )
-    saved_files += [photo.original, photo.public_original, photo.web, photo.thumbnail]
-    save_photo(photo)
-    return photo
+    return [
+        {
+            "item": plan.items[report["item"]["id"]],
+            "event": events[report["event"]["id"]] if report.get("event") else None,
+            "org_unit": units[report["unit"]["id"]],
+            "title": report["title"],
+            "content": report["content"],
+            "effect": report["effect"],
+            "starred": report["starred"],
+            "submitted_at": _datetime(report.get("submitted_at")),
+            "reviewed_at": _datetime(report.get("accepted_at")),
+            "is_late": report["is_late"],
+            "values": {
+                plan.indicators[report["item"]["id"], name]: text
+                for name, text in report["values"].items()
+            },
+            "photos": photos[report["id"]],
+        }
+        for report in checked.manifest["reports"]
+    ]

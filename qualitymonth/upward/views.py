@@ -107,6 +107,8 @@ def detail(request, pk: int):
                     _("已导入%(title)s：%(n)s 条采用信息。")
                     % {"title": row.title, "n": row.report_count},
                 )
+                for note in row.notes:
+                    messages.warning(request, note)
             elif action == "discard":
                 services.discard_package(row, request.user)
                 messages.success(request, _("已删除未导入的上报包。"))

@@ -1,5 +1,7 @@
 import pytest
+from django.core.exceptions import PermissionDenied
 
+from qualitymonth.accounts.models import Role
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.campaigns import services
 from qualitymonth.campaigns.queries import visible_campaigns
@@ -85,3 +87,16 @@ def test_a_reporter_reaches_sub_units_only_when_given(lujiazui, admin):
         admin, username="rv", full_name="审核", org_unit=lujiazui, role="reviewer"
     )
     assert reviewer.memberships.get().covers_sub_units
+
+
+def test_a_districts_package_is_imported_on_behalf_of_its_city(
+    pudong, huangpu, city, admin, city_viewer
+):
+    scope_of(city_viewer).require_import_for(pudong)
+    scope_of(make_person("city_admin", Role.CAMPAIGN_ADMIN, city)).require_import_for(huangpu)
+    # Pudong's admin holds upward.receive on Pudong, yet only the city imports into it.
+    assert scope_of(admin).can("upward.receive", pudong)
+    with pytest.raises(PermissionDenied, match="只有市级用户可以导入区级上报包"):
+        scope_of(admin).require_import_for(pudong)
+    with pytest.raises(PermissionDenied):  # a unit without a city above it
+        scope_of(city_viewer).require_import_for(city)

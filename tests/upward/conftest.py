@@ -1,14 +1,21 @@
 import datetime
 import io
+import json
+import zipfile
 import zoneinfo
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from PIL import Image, ImageDraw
 
 from qualitymonth.assignments.services import assign_units
 from qualitymonth.campaigns.services import publish_campaign, save_formula
 from qualitymonth.events.services import plan_event, set_status
 from qualitymonth.reports import services as reports
+from qualitymonth.reports.models import Photo
+from qualitymonth.upward import package, services
+from qualitymonth.worksummaries.services import choose_photos, current_summary
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -83,3 +90,37 @@ def district_campaign(seed_campaign, admin, reporter, lujiazui, pudong, settings
     report(item5, None, {"参与人数": "999"}, accept=False)
     save_formula(campaign, admin, name="人均资料", expression="发放资料份数 / 参与人数")
     return campaign
+
+
+@pytest.fixture
+def exported(district_campaign, admin):
+    """Pudong's package, its summary's photo annex holding both photos of the starred report."""
+    summary = current_summary(district_campaign, admin)
+    photo_ids = Photo.objects.filter(report__item__campaign=district_campaign)
+    choose_photos(summary, admin, list(photo_ids.values_list("pk", flat=True)))
+    return services.export_package(district_campaign, admin)
+
+
+def rebuilt(data: bytes, change) -> bytes:
+    """The package with ``change(manifest, files)`` applied and every checksum and figure made
+    to match again: what a district platform with other rules would send, which no checksum
+    catches and only the importing apps' own rules can."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    manifest = json.loads(files.pop(package.MANIFEST))
+    change(manifest, files)
+    manifest["figures"] = package.compute_figures(manifest)
+    return package.build_package(manifest, files)
+
+
+def stored(media_root: Path) -> dict:
+    """How many rows every model has, and every file in the media folder."""
+    return {
+        "rows": {
+            model._meta.label: model._default_manager.count()
+            for model in apps.get_models(include_auto_created=True)
+        },
+        "files": sorted(
+            str(path.relative_to(media_root)) for path in media_root.rglob("*") if path.is_file()
+        ),
+    }

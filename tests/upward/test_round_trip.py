@@ -23,7 +23,6 @@ from qualitymonth.reports.models import Photo, Report
 from qualitymonth.upward import package, services
 from qualitymonth.upward.models import UpwardPackage
 from qualitymonth.upward.package import PackageError
-from qualitymonth.worksummaries.services import choose_photos, current_summary
 from tests.conftest import make_person
 
 GROUPS = ("category", "item", "unit", "street")
@@ -47,15 +46,6 @@ def figures(campaign: Campaign) -> dict:
         },
         "streets": {row.label: row.values for row in dashboard.tables["street"]},
     }
-
-
-@pytest.fixture
-def exported(district_campaign, admin):
-    """Pudong's package, its summary's photo annex holding both photos of the starred report."""
-    summary = current_summary(district_campaign, admin)
-    photo_ids = Photo.objects.filter(report__item__campaign=district_campaign)
-    choose_photos(summary, admin, list(photo_ids.values_list("pk", flat=True)))
-    return services.export_package(district_campaign, admin)
 
 
 def as_other_deployment(campaign: Campaign) -> None:

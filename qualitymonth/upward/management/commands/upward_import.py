@@ -38,3 +38,5 @@ class Command(BaseCommand):
             f"已导入{row.title}：{row.report_count} 条采用信息，{row.photo_count} 张照片"
             f"（校验值 {row.sha256}）"
         )
+        for note in row.notes:
+            self.stdout.write(f"注意：{note}")
