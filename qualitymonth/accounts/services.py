@@ -77,14 +77,17 @@ def create_person(
     email: str = "",
     duties: Iterable[str] = (),
     covers_sub_units: bool = False,
+    password: str | None = None,
 ) -> tuple[User, str]:
-    """Create a person with one role and a temporary password to change at first log-in.
+    """Create a person with one role and a temporary password to change at first log-in, or
+    with ``password``, one the person already knows (the demo's published one), kept as is.
 
     Returns the person and the password, which is shown to the admin once and kept nowhere.
     """
     scope_of(by).require("people.manage", org_unit)
     validate_person_fields(username=username, phone=phone)
-    password = temporary_password()
+    known = password is not None
+    password = password if known else temporary_password()
     with transaction.atomic():
         person = User.objects.create_user(
             username,
@@ -92,7 +95,7 @@ def create_person(
             password=password,
             full_name=full_name,
             phone=phone,
-            must_change_password=True,
+            must_change_password=not known,
         )
         Membership.objects.create(
             user=person,

@@ -1,39 +1,28 @@
 """Sample cases for the demo, marked 【示例】: a complaint received before the 2024 National Day
-holiday and accepted, a report waiting for its decision, a consultation answered. The service
-account 赵业务 gets the 咨询投诉举报 duty so it can handle them. Loading twice changes nothing."""
+holiday and accepted, a report waiting for its decision, a consultation answered, all filed with
+the demo's bureau and handled by its service account 赵业务 (who has the 咨询投诉举报 duty)."""
 
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
-from qualitymonth.accounts.models import Duty, Membership, Role, User
 from qualitymonth.cases import services
 from qualitymonth.cases.default_rules import ensure_default_rules
-from qualitymonth.cases.models import Case
-from qualitymonth.orgs.models import OrgUnit
 
-SAMPLE = "【示例】"
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+from . import world
+from .ledger import Ledger, needed
+from .world import SAMPLE, SHANGHAI
 
 
 def _at(month: int, day: int, hour: int = 10) -> datetime.datetime:
     return datetime.datetime(2024, month, day, hour, tzinfo=SHANGHAI)
 
 
-def load_sample_cases(bureau: OrgUnit) -> None:
-    membership = Membership.objects.filter(
-        user__username="service", org_unit=bureau, role=Role.SERVICE_STAFF
-    ).first()
-    if membership is None:
-        return
-    if Duty.CASES not in membership.duties:
-        membership.duties = [*membership.duties, Duty.CASES]
-        membership.save(update_fields=["duties"])
-    if Case.objects.filter(subject__startswith=SAMPLE).exists():
-        return
-    ensure_default_rules()
-    handler: User = membership.user
+def load_sample_cases(ledger: Ledger) -> None:
+    gone = "未载入示例咨询投诉：演示数据的市场监督管理局或业务人员 service 已被删除。"
+    bureau = needed(world.unit(ledger, world.BUREAU), gone)
+    handler = needed(world.person(ledger, "service"), gone)
+    ensure_default_rules()  # the rules seeded by the migration, if a test flushed them
 
     complaint = services.submit_case(
         services.CaseInput(
@@ -49,10 +38,11 @@ def load_sample_cases(bureau: OrgUnit) -> None:
         ),
         received_at=_at(9, 27),
     )
+    ledger.remember(complaint)
     services.assign_case(complaint, handler, handler)
     services.accept_case(complaint, handler, "符合受理条件，已受理。", at=_at(10, 8, 9))
 
-    services.submit_case(
+    report = services.submit_case(
         services.CaseInput(
             kind="report",
             org_unit=bureau,
@@ -65,6 +55,7 @@ def load_sample_cases(bureau: OrgUnit) -> None:
         ),
         received_at=_at(9, 29, 15),
     )
+    ledger.remember(report)
 
     consultation = services.submit_case(
         services.CaseInput(
@@ -77,6 +68,7 @@ def load_sample_cases(bureau: OrgUnit) -> None:
         ),
         received_at=_at(9, 30, 11),
     )
+    ledger.remember(consultation)
     services.close_case(
         consultation,
         handler,

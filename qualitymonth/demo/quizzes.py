@@ -11,15 +11,15 @@ from __future__ import annotations
 import datetime
 
 from qualitymonth.accounts.models import User
-from qualitymonth.assignments.models import Assignment
-from qualitymonth.assignments.services import assign_units
 from qualitymonth.campaigns.models import Campaign
 from qualitymonth.core.xlsx import Row
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.quizzes import bank_import, services
 from qualitymonth.quizzes.models import Question, QuestionBank, Quiz
 
-SAMPLE = "【示例】"
+from . import world
+from .ledger import Ledger, needed
+from .world import SAMPLE
 
 # 题型, 题目, 选项 A–D, 答案, 解析
 QUESTIONS = [
@@ -78,15 +78,12 @@ CONTEST_RESULTS = [
 ]
 
 
-def load_sample_quizzes(campaign: Campaign, admin: User) -> None:
-    if Quiz.objects.filter(title__startswith=SAMPLE).exists():
-        return
-    pudong = campaign.org_unit
-    division = OrgUnit.objects.get(name="质量处", path__startswith=pudong.path)
+def load_sample_quizzes(ledger: Ledger, campaign: Campaign) -> None:
+    gone = "未载入示例问答：演示数据的区级管理员或质量处已被删除。"
+    admin = needed(world.person(ledger, "admin"), gone)
+    division = needed(world.unit(ledger, world.DIVISION), gone)
     items = {item.number: item for item in campaign.items.all()}
-    if not Assignment.objects.filter(item=items[11]).exists():
-        assign_units(items[11], admin, lead=[division], participants=[])
-    bank = _sample_bank(division, admin)
+    bank = ledger.remember(_sample_bank(division, admin))
     quiz = services.create_quiz(
         admin,
         item=items[18],
@@ -98,7 +95,7 @@ def load_sample_quizzes(campaign: Campaign, admin: User) -> None:
         question_count=5,
         time_limit_minutes=5,
     )
-    services.open_quiz(quiz, admin)
+    services.open_quiz(ledger.remember(quiz), admin)
     contest = services.create_quiz(
         admin,
         item=items[11],
@@ -111,14 +108,12 @@ def load_sample_quizzes(campaign: Campaign, admin: User) -> None:
         time_limit_minutes=10,
         show_unit_ranking=True,
     )
-    services.open_quiz(contest, admin)
-    _sample_results(contest, pudong)
+    services.open_quiz(ledger.remember(contest), admin)
+    _sample_results(ledger, contest)
 
 
 def _sample_bank(division: OrgUnit, admin: User) -> QuestionBank:
-    bank = QuestionBank.objects.filter(org_unit=division, name=f"{SAMPLE}质量月知识题库").first()
-    if bank is None:
-        bank = services.create_bank(admin, org_unit=division, name=f"{SAMPLE}质量月知识题库")
+    bank = services.create_bank(admin, org_unit=division, name=f"{SAMPLE}质量月知识题库")
     rows = []
     for number, (kind, text, options, answer, explanation) in enumerate(QUESTIONS, start=2):
         values = {"题型": kind, "题目": text, "答案": answer, "解析": explanation}
@@ -128,12 +123,16 @@ def _sample_bank(division: OrgUnit, admin: User) -> QuestionBank:
     return bank
 
 
-def _sample_results(contest: Quiz, pudong: OrgUnit) -> None:
+def _sample_results(ledger: Ledger, contest: Quiz) -> None:
+    """The enterprises' results; an enterprise that is not the demo's takes no part."""
     started = datetime.datetime(2024, 9, 12, 14, 0, tzinfo=datetime.UTC)
-    for index, (unit_name, name, mobile, right, seconds) in enumerate(CONTEST_RESULTS):
-        unit = OrgUnit.objects.get(name=unit_name, path__startswith=pudong.path)
+    for index, (enterprise, name, mobile, right, seconds) in enumerate(CONTEST_RESULTS):
+        unit = world.unit(ledger, world.ENTERPRISES[enterprise])
+        if unit is None:
+            continue
         at = started + datetime.timedelta(minutes=index * 17)
         attempt = services.start_attempt(contest, name=name, mobile=mobile, org_unit=unit, at=at)
+        ledger.remember(attempt)
         step = datetime.timedelta(seconds=seconds / len(attempt.question_ids))
         for position, question_id in enumerate(list(attempt.question_ids)):
             question = Question.objects.get(pk=question_id)

@@ -1,7 +1,7 @@
 """Sample public events open for registration, marked 【示例】: an open day with a few
 registrations, a 小小质量官 camp that is full with people on its waiting list, and an online
-class. They start in the next days (counted from the day the demo is loaded), so citizens can
-register on the portal. Loading twice changes nothing."""
+class, organised by the demo's 陆家嘴街道 and its reporter. They start in the next days (counted
+from the day the demo is loaded), so citizens can register on the portal."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ import datetime
 
 from django.utils import timezone
 
-from qualitymonth.accounts.models import User
 from qualitymonth.campaigns.models import Campaign
 from qualitymonth.events.models import Event
 from qualitymonth.events.services import plan_event
-from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.registrations import services
 
-SAMPLE = "【示例】"
-FULL_EVENT = f"{SAMPLE}小小质量官体验营"
+from . import world
+from .ledger import Ledger, needed
+from .world import SAMPLE
 
 PEOPLE = [
     ("张示例", "13800000101"),
@@ -28,16 +27,11 @@ PEOPLE = [
 ]
 
 
-def load_sample_registrations(campaign: Campaign) -> None:
-    if Event.objects.filter(item__campaign=campaign, title=FULL_EVENT).exists():
-        return
-    organiser = User.objects.filter(username="lujiazui").first()
-    unit = OrgUnit.objects.filter(
-        name="陆家嘴街道", path__startswith=campaign.org_unit.path
-    ).first()
-    item = campaign.items.filter(number=18).first()
-    if organiser is None or unit is None or item is None:
-        return
+def load_sample_registrations(ledger: Ledger, campaign: Campaign) -> None:
+    gone = "未载入示例报名活动：演示数据的陆家嘴街道或它的填报员 lujiazui 已被删除。"
+    organiser = needed(world.person(ledger, "lujiazui"), gone)
+    unit = needed(world.unit(ledger, (*world.PUDONG, "陆家嘴街道")), gone)
+    item = campaign.items.get(number=18)
     today = timezone.localdate()
 
     def at(days: int, hour: int, minute: int = 0) -> datetime.datetime:
@@ -65,7 +59,7 @@ def load_sample_registrations(campaign: Campaign) -> None:
             waiting_list=True,
             questions=services.parse_questions(questions),
         )
-        return planned
+        return ledger.remember(planned)
 
     open_day = event(
         f"{SAMPLE}质量开放日：走进智能制造工厂",
@@ -76,9 +70,11 @@ def load_sample_registrations(campaign: Campaign) -> None:
         questions="*年龄段：18岁以下/18-60岁/60岁以上",
     )
     for name, mobile in PEOPLE[:3]:
-        services.register(open_day, services.Applicant(name, mobile, {"q1": "18-60岁"}))
+        ledger.remember(
+            services.register(open_day, services.Applicant(name, mobile, {"q1": "18-60岁"}))
+        )
     camp = event(
-        FULL_EVENT,
+        f"{SAMPLE}小小质量官体验营",
         at(5, 14),
         capacity=3,
         address="陆家嘴街道社区文化活动中心",
@@ -86,7 +82,7 @@ def load_sample_registrations(campaign: Campaign) -> None:
         questions="*孩子年龄：6-8岁/9-12岁\n学校",
     )
     for name, mobile in PEOPLE:  # 3 places, 2 on the waiting list
-        services.register(camp, services.Applicant(name, mobile, {"q1": "9-12岁"}))
+        ledger.remember(services.register(camp, services.Applicant(name, mobile, {"q1": "9-12岁"})))
     event(
         f"{SAMPLE}线上质量课堂：如何看懂产品标签",
         at(2, 19),

@@ -6,21 +6,20 @@ newcomer opens has something on it, and the dashboards and summaries to come hav
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
-from qualitymonth.accounts.models import Membership, Role, User
+from qualitymonth.accounts.models import Role, User
 from qualitymonth.campaigns import services as campaign_services
 from qualitymonth.campaigns.models import Campaign
+from qualitymonth.core.chinese import pinyin_key
 from qualitymonth.events.services import plan_event, set_status
-from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports import services as reports
-from qualitymonth.reports.models import Report
 from qualitymonth.summaries import services as summaries
 
+from . import world
+from .ledger import Ledger, needed
 from .pictures import sample_photo
+from .world import SAMPLE, SHANGHAI
 
-SAMPLE = "【示例】"
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 UNITS = 12
 
 # What the samples say, per item number: title, content, effect, figures by indicator name.
@@ -40,29 +39,37 @@ WORK = {
 }
 
 
-def load_samples(campaign: Campaign, reviewer: User) -> None:
-    """Idempotent: nothing happens if the campaign already has sample reports."""
-    if Report.objects.filter(item__campaign=campaign, title__startswith=SAMPLE).exists():
-        return
-    units = list(
-        OrgUnit.objects.filter(
-            parent=campaign.org_unit, kind__in=[OrgUnit.Kind.SUBDISTRICT, OrgUnit.Kind.TOWN]
-        ).order_by("pinyin")[:UNITS]
-    )
+def load_samples(ledger: Ledger, campaign: Campaign) -> None:
+    """The first dozen of the demo's streets and towns by pinyin, each with a sample reporter
+    of its own, report into the demo's campaign."""
+    gone = "未载入示例信息报送：演示数据的区级管理员或审核员已被删除。"
+    admin = needed(world.person(ledger, "admin"), gone)
+    reviewer = needed(world.person(ledger, "reviewer"), gone)
+    units = sorted(world.streets_and_towns(ledger), key=lambda unit: pinyin_key(unit.name))
     items = {item.number: item for item in campaign.items.filter(number__in=WORK)}
-    _metrology_figures(campaign, items[19])
-    for index, unit in enumerate(units):
-        author = _sample_reporter(unit, index)
+    _metrology_figures(campaign, items[19], admin)
+    for index, unit in enumerate(units[:UNITS]):
+        author = world.make_person(
+            ledger,
+            admin,
+            username=f"sample{index + 1:02d}",
+            full_name=f"示例填报员（{unit.name}）",
+            org_unit=unit,
+            role=Role.REPORTER,
+        )
+        if author is None:
+            continue
         for offset, (number, work) in enumerate(WORK.items()):
             day = 3 + (index * 2 + offset * 5) % 24
-            _sample(campaign, items[number], unit, author, reviewer, work, day, index * 2 + offset)
+            serial = index * 2 + offset
+            _sample(ledger, campaign, items[number], unit, author, reviewer, work, day, serial)
         if index < 6:
-            _sample_summary(campaign, unit, author, reviewer, accept=index < 4)
+            summary = _sample_summary(campaign, unit, author, reviewer, accept=index < 4)
+            ledger.remember(summary)
 
 
-def _metrology_figures(campaign: Campaign, item) -> None:
+def _metrology_figures(campaign: Campaign, item, admin: User) -> None:
     """The metrology item counts instruments verified and passed; 合格率 is their ratio."""
-    admin = User.objects.get(username="admin")
     rows = [
         {
             "id": i.pk,
@@ -83,7 +90,7 @@ def _metrology_figures(campaign: Campaign, item) -> None:
         )
 
 
-def _sample_summary(campaign, unit, author, reviewer, *, accept: bool) -> None:
+def _sample_summary(campaign, unit, author, reviewer, *, accept: bool):
     """A unit summary pre-filled from the unit's accepted sample reports, sent in September."""
     summary = summaries.start_summary(author, campaign=campaign, org_unit=unit)
     photos = [p.pk for r in summary.reports.all() for p in r.photos.all()][:2]
@@ -94,20 +101,10 @@ def _sample_summary(campaign, unit, author, reviewer, *, accept: bool) -> None:
     summaries.submit_summary(summary, author, at=sent)
     if accept:
         summaries.accept_summary(summary, reviewer, at=sent + datetime.timedelta(days=1))
+    return summary
 
 
-def _sample_reporter(unit: OrgUnit, index: int) -> User:
-    user, created = User.objects.get_or_create(
-        username=f"sample{index + 1:02d}", defaults={"full_name": f"示例填报员（{unit.name}）"}
-    )
-    if created:
-        user.set_unusable_password()  # samples only: nobody logs in as them
-        user.save(update_fields=["password"])
-    Membership.objects.get_or_create(user=user, org_unit=unit, role=Role.REPORTER)
-    return user
-
-
-def _sample(campaign, item, unit, author, reviewer, work, day: int, serial: int) -> None:
+def _sample(ledger, campaign, item, unit, author, reviewer, work, day: int, serial: int) -> None:
     title, content, effect, figures = work
     starts = datetime.datetime(campaign.year, 9, day, 9, 30, tzinfo=SHANGHAI)
     event = plan_event(
@@ -124,6 +121,8 @@ def _sample(campaign, item, unit, author, reviewer, work, day: int, serial: int)
     )
     set_status(event, author, "held")
     report = reports.start_report(author, item=item, org_unit=unit, event=event)
+    ledger.remember(event)
+    ledger.remember(report)
     indicators = {i.name: i.pk for i in item.indicators.all()}
     reports.save_draft(
         report,

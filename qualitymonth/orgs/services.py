@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -70,17 +70,14 @@ EXAMPLE_ROW = {
 # Single units -----------------------------------------------------------------------------------
 
 
-def ensure_unit(name: str, kind: str, parent: OrgUnit | None = None, **fields) -> OrgUnit:
-    """The unit named ``name`` under ``parent``, created if missing (idempotent loading)."""
-    unit, _created = OrgUnit.objects.get_or_create(
-        parent=parent, name=name, defaults={"kind": kind, **fields}
-    )
-    return unit
-
-
-def create_unit(parent: OrgUnit, by, **fields: Any) -> OrgUnit:
-    """A new unit under ``parent``; the user must manage ``parent``."""
-    scope_of(by).require("org.manage", parent)
+def create_unit(parent: OrgUnit | None, by, **fields: Any) -> OrgUnit:
+    """A new unit under ``parent``; the user must manage ``parent``. The top of a tree (a city,
+    ``parent`` None) is made by a system administrator only."""
+    if parent is None:
+        if not scope_of(by).is_superuser:
+            raise PermissionDenied("只有系统管理员可以新建顶级单位。")
+    else:
+        scope_of(by).require("org.manage", parent)
     _reject_unknown(fields)
     with transaction.atomic():
         unit = OrgUnit(parent=parent, **_tidy(fields))
@@ -545,62 +542,36 @@ def _imported_unit(parent: OrgUnit, name: str, entry: dict[str, Any], notes: lis
 # Data shipped with the platform ------------------------------------------------------------------
 
 
-def load_shanghai() -> dict[str, OrgUnit]:
-    """Shanghai, its 16 districts and Pudong's 36 streets and towns, from the shipped data."""
-    with transaction.atomic():
-        city = ensure_unit("上海市", OrgUnit.Kind.CITY)
-        districts = {
-            row["name"]: ensure_unit(row["name"], OrgUnit.Kind.DISTRICT, city, sort_order=position)
-            for position, row in enumerate(_rows("shanghai-districts.csv"), start=1)
-        }
-        pudong = districts["浦东新区"]
-        for position, row in enumerate(_rows("pudong-streets-towns.csv"), start=1):
-            ensure_unit(row["name"], _KIND_WORDS[row["kind"]], pudong, sort_order=position)
-    return {"city": city, **districts}
+@dataclass(frozen=True)
+class ShippedUnit:
+    """A unit of a tree shipped as data: its names from the root down ("上海市", "浦东新区",
+    "陆家嘴街道"), its kind and the fields ``create_unit`` takes."""
+
+    path: tuple[str, ...]
+    kind: str
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.path[-1]
+
+
+def shanghai_units() -> list[ShippedUnit]:
+    """Shanghai, its 16 districts and Pudong's 36 streets and towns, parents first."""
+    city = ("上海市",)
+    units = [ShippedUnit(city, OrgUnit.Kind.CITY)]
+    for position, row in enumerate(_rows("shanghai-districts.csv"), start=1):
+        units.append(
+            ShippedUnit((*city, row["name"]), OrgUnit.Kind.DISTRICT, {"sort_order": position})
+        )
+    pudong = (*city, "浦东新区")
+    for position, row in enumerate(_rows("pudong-streets-towns.csv"), start=1):
+        units.append(
+            ShippedUnit((*pudong, row["name"]), _KIND_WORDS[row["kind"]], {"sort_order": position})
+        )
+    return units
 
 
 def _rows(filename: str) -> list[dict[str, str]]:
     text = resources.files("qualitymonth.orgs").joinpath("data", filename).read_text("utf-8")
     return list(csv.DictReader(text.splitlines()))
-
-
-# Demo credit codes: real structure (9 1 = market regulation / enterprise, 310115 = Pudong) with
-# a "QM" organisation-code body no registry issues, so they cannot be mistaken for real ones.
-def _demo_code(serial: int) -> str:
-    return make_credit_code("91", "310115", f"QM{serial:06d}")
-
-
-_DEMO_PARKS = [
-    ("张江高科技园区", "上海市浦东新区张江高科技园区"),
-    ("金桥经济技术开发区", "上海市浦东新区金桥经济技术开发区"),
-    ("外高桥保税区", "上海市浦东新区外高桥保税区"),
-    ("陆家嘴金融贸易区", "上海市浦东新区陆家嘴金融贸易区"),
-]
-# (name, parent: a park or "" for the district itself, serial of the demo credit code)
-_DEMO_ENTERPRISES = [
-    ("上海振华重工（集团）股份有限公司", "", 101),
-    ("上海微电子装备（集团）股份有限公司", "张江高科技园区", 102),
-    ("上海华虹宏力半导体制造有限公司", "张江高科技园区", 103),
-    ("上汽通用汽车有限公司", "金桥经济技术开发区", 104),
-    ("上海外高桥造船有限公司", "外高桥保税区", 105),
-]
-_DEMO_SCHOOLS = ["上海市建平中学", "上海市进才中学", "华东师范大学第二附属中学"]
-
-
-def load_demo_units(pudong: OrgUnit) -> list[OrgUnit]:
-    """A handful of Pudong's parks, enterprises (with valid demo credit codes) and schools, and
-    the district metrology institute. Loading again changes nothing."""
-    with transaction.atomic():
-        parks = {
-            name: ensure_unit(name, OrgUnit.Kind.PARK, pudong, address=address)
-            for name, address in _DEMO_PARKS
-        }
-        units = list(parks.values())
-        for name, park, serial in _DEMO_ENTERPRISES:
-            parent = parks[park] if park else pudong
-            units.append(
-                ensure_unit(name, OrgUnit.Kind.ENTERPRISE, parent, credit_code=_demo_code(serial))
-            )
-        units += [ensure_unit(name, OrgUnit.Kind.SCHOOL, pudong) for name in _DEMO_SCHOOLS]
-        units.append(ensure_unit("浦东新区计量质量检测所", OrgUnit.Kind.INSTITUTE, pudong))
-    return units

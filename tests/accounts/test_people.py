@@ -25,6 +25,19 @@ def test_admin_creates_a_person_with_a_temporary_password(admin, lujiazui):
     assert entry.org_path == lujiazui.path and "password" not in str(entry.after)
 
 
+def test_a_person_can_be_created_with_a_password_they_already_know(admin, lujiazui):
+    person, password = services.create_person(
+        admin,
+        username="lj03",
+        full_name="李四",
+        org_unit=lujiazui,
+        role=Role.REPORTER,
+        password="QualityMonth-2024",
+    )
+    assert password == "QualityMonth-2024" and person.check_password(password)
+    assert not person.must_change_password
+
+
 def test_bad_phone_and_taken_username_are_refused(admin, lujiazui, reporter):
     with pytest.raises(ValidationError) as error:
         services.create_person(

@@ -181,9 +181,9 @@ def expected(campaign) -> Expected:
         return result
 
     totals = add_up(by_name)
-    rate = None
-    if totals.get("检定台数"):
-        ratio = totals.get("合格台数", Decimal(0)) / totals["检定台数"] * 100
+    rate = None  # a total nobody reported, or a division by nought, gives no rate
+    if totals.get("检定台数") and "合格台数" in totals:
+        ratio = totals["合格台数"] / totals["检定台数"] * 100
         rate = f"{ratio.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
     headline = {
         "units_assigned": Assignment.objects.filter(item__campaign=campaign)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from qualitymonth.accounts.models import User
 from qualitymonth.core.models import Notification
-from qualitymonth.core.notifications import mark_all_read, mark_read, notify
+from qualitymonth.core.notifications import mark_all_read, mark_read, notify, only_to
 from tests.conftest import make_person
 
 
@@ -47,6 +47,17 @@ def test_notify_fills_each_inbox_and_emails_those_with_an_address(
     assert mail.subject == "【质量月活动管理平台】信息报送被退回：陆家嘴街道质量开放日"
     assert "张伟，您好" in mail.body and "请补充活动照片。" in mail.body
     assert "http://127.0.0.1:8000/campaigns/1/" in mail.body
+
+
+def test_only_to_narrows_who_is_told_within_the_block(
+    zhang, li, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        with only_to(lambda person: person.username == "li"):
+            told = notify([zhang, li], "hello", "你好")
+        after = notify([zhang], "hello", "你好")
+    assert [n.recipient for n in told] == [li] and [n.recipient for n in after] == [zhang]
+    assert [mail.to for mail in mailoutbox] == [["zhangwei@example.gov.cn"]]  # from after only
 
 
 def test_one_user_a_queryset_and_inactive_people(zhang, li, mailoutbox):

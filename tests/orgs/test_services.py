@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from qualitymonth.core.models import AuditEntry
 from qualitymonth.orgs import services
 from qualitymonth.orgs.models import OrgUnit
-from qualitymonth.orgs.validators import check_credit_code
 
 from ..conftest import make_person
 
@@ -125,26 +124,28 @@ def test_a_district_admin_cannot_move_their_own_district(admin, pudong, huangpu)
         services.move_unit(pudong, huangpu, admin)
 
 
-def test_demo_units_load_once_with_valid_credit_codes(pudong):
-    units = services.load_demo_units(pudong)
-    names = {unit.name for unit in units}
-    assert {
-        "张江高科技园区",
-        "金桥经济技术开发区",
-        "外高桥保税区",
-        "浦东新区计量质量检测所",
-    } <= names
-    assert "上海振华重工（集团）股份有限公司" in names
-    enterprises = [unit for unit in units if unit.kind == OrgUnit.Kind.ENTERPRISE]
-    assert len(enterprises) >= 4
-    assert all(
-        unit.credit_code and check_credit_code(unit.credit_code) is None for unit in enterprises
+def test_only_a_system_administrator_makes_the_top_of_a_tree(admin, pudong):
+    with pytest.raises(PermissionDenied):
+        services.create_unit(None, admin, name="江苏省", kind="other")
+    root = make_person("root")
+    root.is_superuser = True
+    root.save()
+    province = services.create_unit(None, root, name="江苏省", kind="other")
+    assert province.parent is None and province.path == f"/{province.pk}/"
+    assert AuditEntry.objects.get(action="org.unit_created").target_id == str(province.pk)
+
+
+def test_the_shipped_tree_lists_parents_first():
+    units = services.shanghai_units()
+    assert units[0].path == ("上海市",)
+    assert sum(unit.kind == OrgUnit.Kind.DISTRICT for unit in units) == 16
+    assert (
+        sum(unit.path[:2] == ("上海市", "浦东新区") and len(unit.path) == 3 for unit in units) == 36
     )
-    assert any(unit.kind == OrgUnit.Kind.SCHOOL for unit in units)
-    assert all(unit.path.startswith(pudong.path) for unit in units)
-    count = OrgUnit.objects.count()
-    services.load_demo_units(pudong)
-    assert OrgUnit.objects.count() == count
+    seen = set()
+    for unit in units:
+        assert len(unit.path) == 1 or unit.path[:-1] in seen
+        seen.add(unit.path)
 
 
 def test_superusers_manage_everything(pudong):
