@@ -62,18 +62,30 @@ SAMPLE_PARAGRAPHS = (
 )
 
 
+def _missing(what: str) -> None:
+    """Fails the test in CI, which must have ``what``; skips it elsewhere."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is needed in CI to check the .docx in LibreOffice")
+    pytest.skip(f"{what} is not installed")
+
+
 def soffice() -> str:
-    """LibreOffice's command, with pdftotext to read its PDF back: missing in CI fails the
-    test, elsewhere skips it."""
+    """LibreOffice's command; pdftotext must be there too, to read its PDF back."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
-    missing = "LibreOffice (soffice)" if found is None else None
+    if found is None:
+        _missing("LibreOffice (soffice)")
     if shutil.which("pdftotext") is None:
-        missing = "pdftotext (poppler-utils)"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"{missing} is needed in CI to check the .docx in LibreOffice")
-        pytest.skip(f"{missing} is not installed")
+        _missing("pdftotext (poppler-utils)")
     return found
+
+
+def require_times_new_roman_widths() -> None:
+    """For a test that measures figures: LibreOffice must set Times New Roman's figures half
+    an em wide as Word does, in Times New Roman or in Liberation Serif (fonts-liberation2),
+    which has its widths, rather than in DejaVu Serif, whose figures are wider."""
+    face = subprocess.run(["fc-match", "Times New Roman"], capture_output=True, text=True)
+    if not any(name in face.stdout for name in ("Times New Roman", "Liberation Serif")):
+        _missing("A face with Times New Roman's widths (fonts-liberation2)")
 
 
 def to_pdf(data: bytes, folder: Path, name: str = "document") -> Path:

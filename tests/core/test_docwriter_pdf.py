@@ -51,6 +51,7 @@ def test_the_signature_two_characters_in_and_the_date_below_it(laid_out):
 
 
 def test_a_date_longer_than_the_signature_is_two_characters_in(tmp_path):
+    pdf_layout.require_times_new_roman_widths()
     data = docwriter.write_document(
         "陆家嘴街道2024年质量月活动书面小结",
         SAMPLE_PARAGRAPHS[:1],
