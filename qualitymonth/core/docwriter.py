@@ -58,6 +58,7 @@ LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 SIZE_2 = Pt(22)
 SIZE_3 = Pt(16)
 SIZE_4 = Pt(14)
+EM = round(SIZE_3.pt * 20)  # a 3号 character's size in twips (twentieths of a point): 320
 
 # 22 lines of 28.95 pt fill the 225 mm (637.8 pt) text block; Word's own GB/T 9704 templates
 # use the same pitch.
@@ -74,7 +75,7 @@ def character_spacing() -> int:
 
 
 # How far apart a line's 3号 characters stand: 16 pt less the character spacing.
-CHAR_PITCH = Twips(round(SIZE_3.pt * 20) + character_spacing())
+CHAR_PITCH = Twips(EM + character_spacing())
 
 LATIN_FONT = "Times New Roman"
 
@@ -249,8 +250,6 @@ def _set_up_page(document) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    for attribute in list(grid.attrib):
-        del grid.attrib[attribute]
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
 
@@ -409,7 +408,7 @@ def _indent_chars(paragraph, chars: int, *, first_line: bool = True, right: bool
 
 
 def _indent_twips(chars: int) -> int:
-    return round(SIZE_3.pt * chars * 20)
+    return chars * EM
 
 
 def _outline_level(paragraph, level: int) -> None:
@@ -503,8 +502,7 @@ def _add_signature(document, signature: str, date: str) -> None:
             _indent_chars(paragraph, RIGHT_SPACE_CHARS, right=True)
         else:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
-            indent = paragraph._p.get_or_add_pPr().get_or_add_ind()
-            indent.set(qn("w:left"), str(max(0, start + 2 * CHAR_PITCH.twips)))
+            paragraph.paragraph_format.left_indent = Twips(max(0, start + 2 * CHAR_PITCH.twips))
         _run(paragraph, text, BODY_FONT, SIZE_3)
 
 
@@ -514,10 +512,9 @@ def line_width(text: str) -> int:
     figures are half an em), less the character spacing; and a quarter of a character
     between a Chinese character and a digit or Latin letter, which Word and WPS put there
     (w:autoSpaceDE and w:autoSpaceDN are on unless turned off; LibreOffice puts a fifth)."""
-    em = round(SIZE_3.pt * 20)
-    width = sum((em if _is_wide(ch) else em // 2) + character_spacing() for ch in text)
+    width = sum((EM if _is_wide(ch) else EM // 2) + character_spacing() for ch in text)
     gaps = sum(1 for a, b in itertools.pairwise(text) if _autospaced(a, b) or _autospaced(b, a))
-    return width + gaps * em // 4
+    return width + gaps * EM // 4
 
 
 def _is_wide(ch: str) -> bool:
