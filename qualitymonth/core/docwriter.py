@@ -1,16 +1,25 @@
 """Documents in the format of GB/T 9704-2012 (党政机关公文格式) as .docx. No Django here.
 
 The page: A4, 天头 (top) 37 mm, 订口 (left) 28 mm, 版心 (text block) 156 × 225 mm, 22 lines of
-28 characters: each line exactly 28.95 pt and a character grid of 28 per line. The title is
-2号 (22 pt) 小标宋, centred; the body 3号 (16 pt) 仿宋, each paragraph indented two characters.
-The body's headings are recognised by how they are numbered — 一、 (黑体), （一） (楷体),
-1. (仿宋), （1） (仿宋) — and carry their outline level, so Word's navigation pane lists them.
-Page numbers are 4号 半角宋体 "— 1 —" 7 mm below the text block, odd pages at the right and
-even pages at the left, one character in.
+28 characters: each line exactly 28.95 pt, and every character set 0.25 pt tighter than its size
+so that 28 3号 characters fit the 156 mm line. The title is 2号 (22 pt) 小标宋, centred; the
+body 3号 (16 pt) 仿宋, each paragraph indented two characters. The body's headings are
+recognised by how they are numbered — 一、 (黑体), （一） (楷体), 1. (仿宋), （1） (仿宋) — and
+carry their outline level, so Word's navigation pane lists them. Page numbers are 4号 半角宋体
+"— 1 —" 7 mm below the text block, odd pages at the right and even pages at the left, one
+character in.
+
+Why character spacing and not Word's character grid: a grid of 28 characters in 156 mm is
+narrower (15.79 pt) than a 16 pt character. Word and WPS squeeze the characters into it;
+LibreOffice never squeezes, and gives each character that does not fit one cell two cells, so
+the body ran at 14 or 15 characters a line there. A line grid (22 lines) is kept; character
+spacing and exact line spacing are read the same way by all three.
 
 Fonts: the standard's faces (方正小标宋简体, 仿宋_GB2312, 楷体_GB2312) are named on the east-Asian
 slot of every run, and the font table names the face Windows and WPS always have (宋体, 仿宋,
 楷体) as their alternative, so the document stays readable where the GB2312 faces are missing.
+Every Chinese face sets a character one em wide, so the layout holds with whatever face an
+office suite substitutes; digits and Latin letters are Times New Roman's, half an em.
 
 ``write_document`` takes plain values and returns the file's bytes; the unit summary and the
 district work summary both build on it.
@@ -20,6 +29,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import itertools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,7 +43,7 @@ from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt
+from docx.shared import Emu, Mm, Pt, Twips
 from lxml import etree
 
 # The page and its text block (GB/T 9704-2012, 5.2).
@@ -47,11 +58,24 @@ LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
 SIZE_2 = Pt(22)
 SIZE_3 = Pt(16)
 SIZE_4 = Pt(14)
+EM = round(SIZE_3.pt * 20)  # a 3号 character's size in twips (twentieths of a point): 320
 
 # 22 lines of 28.95 pt fill the 225 mm (637.8 pt) text block; Word's own GB/T 9704 templates
 # use the same pitch.
 LINE_PITCH = Pt(28.95)
 PAGE_NUMBER_GAP_MM = 7  # 一字线上距版心下边缘 7 mm
+RIGHT_SPACE_CHARS = 2  # 署名 or 成文日期 右空二字
+
+
+def character_spacing() -> int:
+    """The spacing every character is set with (w:spacing, in twentieths of a point): the
+    widest at which 28 3号 characters fit the 156 mm line, -5 (-0.25 pt)."""
+    room = Mm(TEXT_WIDTH_MM).pt / CHARS_PER_LINE - SIZE_3.pt
+    return math.floor(room * 20)
+
+
+# How far apart a line's 3号 characters stand: 16 pt less the character spacing.
+CHAR_PITCH = Twips(EM + character_spacing())
 
 LATIN_FONT = "Times New Roman"
 
@@ -220,25 +244,19 @@ def _set_up_page(document) -> None:
     # The page number's line (exactly one 4号 line high) ends this far above the paper's edge,
     # so that its top is 7 mm below the text block.
     section.footer_distance = Emu(Mm(BOTTOM_MARGIN_MM - PAGE_NUMBER_GAP_MM) - Pt(SIZE_4.pt))
-    # The character grid: 28 characters a line and 22 lines a page.
+    # The line grid, 22 lines a page, which Word's page setup shows; no character grid (see
+    # the module's docstring): the characters' spacing makes the 28 a line.
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH.pt * 20)))
-    grid.set(qn("w:charSpace"), str(char_space()))
-
-
-def char_space() -> int:
-    """Word's w:charSpace for 28 characters in 156 mm: how much narrower than the 3号 (16 pt)
-    default each character's pitch is, in 4096ths of a point."""
-    pitch = Mm(TEXT_WIDTH_MM).pt / CHARS_PER_LINE
-    return round((pitch - SIZE_3.pt) * 4096)
 
 
 def _set_up_defaults(document) -> None:
-    """The whole document speaks 3号仿宋 in Chinese, lines exactly one grid line apart."""
+    """The whole document speaks 3号仿宋 in Chinese with the character spacing that fits 28 a
+    line, lines exactly one grid line apart."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     run_defaults = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -253,6 +271,14 @@ def _set_up_defaults(document) -> None:
     paragraph_defaults = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
     for child in list(paragraph_defaults):
         paragraph_defaults.remove(child)
+    # A mark that may not start a line (，。、) hangs in the right margin in Word and WPS, as
+    # their default is. LibreOffice reads this element the other way round and pushes the
+    # character before it to the next line instead, which is as well: its own hanging loses
+    # the mark from justified lines (LibreOffice 7.4), so the text would miss commas there.
+    _on_off(paragraph_defaults, "w:overflowPunct", True)
+    # Exact line spacing already overrides the grid in Word; LibreOffice would give a line
+    # taller than the grid's pitch (the 2号 title in a substituted face) two grid lines.
+    _on_off(paragraph_defaults, "w:snapToGrid", False)
     spacing = OxmlElement("w:spacing")
     spacing.set(qn("w:before"), "0")
     spacing.set(qn("w:after"), "0")
@@ -277,11 +303,21 @@ def _set_up_defaults(document) -> None:
     _add_font_fallbacks(document)
 
 
+def _on_off(parent, tag: str, value: bool) -> None:
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "1" if value else "0")
+    parent.append(element)
+
+
 def _font_elements(rPr, font: Font, size) -> None:
-    """rFonts, sz and szCs on a bare w:rPr (docDefaults), in the schema's order."""
+    """rFonts, the character spacing, sz and szCs on a bare w:rPr (docDefaults), in the
+    schema's order."""
     fonts = OxmlElement("w:rFonts")
     rPr.append(fonts)
     _fill_fonts(fonts, font, LATIN_FONT)
+    tracking = OxmlElement("w:spacing")
+    tracking.set(qn("w:val"), str(character_spacing()))
+    rPr.append(tracking)
     half_points = str(round(size.pt * 2))
     for tag in ("w:sz", "w:szCs"):
         element = OxmlElement(tag)
@@ -355,11 +391,11 @@ def _exact_lines(paragraph) -> None:
 
 
 def _indent_chars(paragraph, chars: int, *, first_line: bool = True, right: bool = False):
-    """Indent by characters (Word's *Chars attributes, kept when the font changes) with the
-    same width in twips for readers that ignore them."""
+    """Indent by characters (Word's *Chars attributes, kept when the font changes, counted
+    in the font's size) with the same width in twips for readers that ignore them."""
     # get_or_add keeps the properties in the order of the schema, which Word insists on.
     indent = paragraph._p.get_or_add_pPr().get_or_add_ind()
-    twips = str(round(SIZE_3.pt * chars * 20))
+    twips = str(_indent_twips(chars))
     if right:
         indent.set(qn("w:rightChars"), str(chars * 100))
         indent.set(qn("w:right"), twips)
@@ -369,6 +405,10 @@ def _indent_chars(paragraph, chars: int, *, first_line: bool = True, right: bool
     else:
         indent.set(qn("w:leftChars"), str(chars * 100))
         indent.set(qn("w:left"), twips)
+
+
+def _indent_twips(chars: int) -> int:
+    return chars * EM
 
 
 def _outline_level(paragraph, level: int) -> None:
@@ -400,10 +440,12 @@ def _add_body_paragraph(document, text: str, *, heading: bool = True) -> None:
         _run(paragraph, text, BODY_FONT, SIZE_3)
         return
     _outline_level(paragraph, level)
-    if level <= 2:
-        # A heading keeps the text below it on its page.
-        paragraph.paragraph_format.keep_with_next = True
     head, rest = split_heading(text)
+    if level <= 2 and not rest:
+        # A heading line keeps the text below it on its page. One that runs on into its text
+        # does not: a row of them would all be moved to the next page together, leaving the
+        # bottom of the page empty.
+        paragraph.paragraph_format.keep_with_next = True
     _run(paragraph, head, HEADING_FONTS[level], SIZE_3)
     if rest:
         _run(paragraph, rest, BODY_FONT, SIZE_3)
@@ -439,24 +481,48 @@ def _add_table(document, table: Table) -> None:
 
 
 def _add_signature(document, signature: str, date: str) -> None:
-    """署名 and 成文日期 right-aligned two characters in (a document without a seal, GB/T
-    9704-2012 7.3.5.2), the shorter one centred under the longer."""
+    """署名 and 成文日期 of a document without a seal (GB/T 9704-2012 7.3.5.2): the 署名 two
+    characters in from the right, the date on the line below with its first character two
+    characters right of the 署名's first; a date longer than the 署名 is the one set two
+    characters in from the right, and the 署名 starts two characters right of the date.
+
+    The longer line is right-aligned two characters in, which every suite places exactly
+    whatever its letters measure; the shorter one is indented from the left by where the
+    longer one starts, plus two characters."""
     _blank_line(document)
-    longest = max(_width_in_chars(signature), _width_in_chars(date))
+    longer = date if line_width(date) > line_width(signature) else signature
+    start = Mm(TEXT_WIDTH_MM).twips - _indent_twips(RIGHT_SPACE_CHARS) - line_width(longer)
     for text in (signature, date):
         if not text:
             continue
         paragraph = document.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _exact_lines(paragraph)
-        shift = round((longest - _width_in_chars(text)) / 2)
-        _indent_chars(paragraph, 2 + shift, right=True)
+        if text is longer:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            _indent_chars(paragraph, RIGHT_SPACE_CHARS, right=True)
+        else:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            paragraph.paragraph_format.left_indent = Twips(max(0, start + 2 * CHAR_PITCH.twips))
         _run(paragraph, text, BODY_FONT, SIZE_3)
 
 
-def _width_in_chars(text: str) -> float:
-    """How many characters wide a line is: digits and Latin letters are half a character."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+def line_width(text: str) -> int:
+    """How wide a line of 3号 text is set, in twips (twentieths of a point): each Chinese
+    character or full-width mark 16 pt and each digit or Latin letter 8 pt (Times New Roman's
+    figures are half an em), less the character spacing; and a quarter of a character
+    between a Chinese character and a digit or Latin letter, which Word and WPS put there
+    (w:autoSpaceDE and w:autoSpaceDN are on unless turned off; LibreOffice puts a fifth)."""
+    width = sum((EM if _is_wide(ch) else EM // 2) + character_spacing() for ch in text)
+    gaps = sum(1 for a, b in itertools.pairwise(text) if _autospaced(a, b) or _autospaced(b, a))
+    return width + gaps * EM // 4
+
+
+def _is_wide(ch: str) -> bool:
+    return ord(ch) >= 0x2E80
+
+
+def _autospaced(chinese: str, western: str) -> bool:
+    return "\u3400" <= chinese <= "\u9fff" and western.isascii() and western.isalnum()
 
 
 def _add_annex_note(document, titles: Sequence[str]) -> None:

@@ -99,15 +99,34 @@ def test_page_is_a4_with_the_standard_margins(document):
 
 def test_22_lines_of_28_characters(document):
     grid = document.sections[0]._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    # A line grid only: a character grid narrower than the characters, which Word squeezes
+    # them into, gives each character two cells in LibreOffice.
+    assert grid.get(qn("w:type")) == "lines"
+    assert grid.get(qn("w:charSpace")) is None
     assert grid.get(qn("w:linePitch")) == "579"  # 28.95 pt
-    # 28 characters of 16 pt minus charSpace/4096 pt each fill the 156 mm line.
-    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
-    assert round(Mm(156).pt / pitch) == 28
-    assert 22 * 28.95 <= Mm(225).pt
+    assert 22 * 28.95 <= Mm(225).pt < 23 * 28.95
+    # Every character is set tighter by the document's character spacing, so 28 fit the
+    # 156 mm line and 29 do not; 26 after a first line's two-character indent.
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    spacing = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:spacing')}")
+    pitch = 16 + int(spacing.get(qn("w:val"))) / 20
+    assert 28 * pitch <= Mm(156).pt < 29 * pitch
+    assert 32 + 26 * pitch <= Mm(156).pt
     body = paragraph(document, BODY[0])
     assert body.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
     assert body.paragraph_format.line_spacing == Pt(28.95)
+
+
+def test_punctuation_and_grid_settings_all_three_suites_read_alike(document):
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    paragraph_defaults = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+    # Hanging marks in Word and WPS; LibreOffice reads it as "do not hang" and moves a
+    # character on instead, as its hanging loses marks from justified lines.
+    assert paragraph_defaults.find(qn("w:overflowPunct")).get(qn("w:val")) == "1"
+    # Exact lines keep their 28.95 pt in LibreOffice too, as they do in Word.
+    assert paragraph_defaults.find(qn("w:snapToGrid")).get(qn("w:val")) == "0"
+    tags = [etree.QName(child).localname for child in paragraph_defaults]
+    assert tags == ["overflowPunct", "snapToGrid", "spacing"]  # the schema's order
 
 
 def test_title_is_2hao_xiaobiaosong_centred(document):
@@ -191,10 +210,17 @@ def test_tables_signature_and_images(document):
     texts = [p.text for p in document.paragraphs]
     assert "主要数据" in texts
     assert "附件：活动照片" in texts  # 附件说明 before the signature
+    # The date is longer than "陆家嘴街道": it stands two characters in from the right, the
+    # 署名 starts two characters right of it.
     signature = paragraph(document, "陆家嘴街道")
     date = paragraph(document, "2024年9月30日")
-    assert signature.alignment == date.alignment == WD_ALIGN_PARAGRAPH.RIGHT
     assert texts.index("陆家嘴街道") + 1 == texts.index("2024年9月30日")
+    assert date.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert date._p.pPr.find(qn("w:ind")).get(qn("w:rightChars")) == "200"
+    assert date.paragraph_format.right_indent == Pt(32)
+    assert signature.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    date_starts = Mm(156).twips - 640 - docwriter.line_width("2024年9月30日")  # twips
+    assert signature.paragraph_format.left_indent.twips == date_starts + 2 * 315
     # The photos: on a page of their own after the text, each with its caption.
     assert len(document.inline_shapes) == 2
     for shape in document.inline_shapes:
@@ -215,8 +241,26 @@ def test_an_image_that_is_not_a_picture_is_named():
         docwriter.write_document("标题", ["正文"], images=[Image(b"not a picture", "x")])
 
 
-def test_char_space_fills_28_characters():
-    assert docwriter.char_space() == round((Mm(156).pt / 28 - 16) * 4096)
+def test_character_spacing_fits_28_characters():
+    assert docwriter.character_spacing() == -5  # -0.25 pt, in twentieths of a point
+    assert docwriter.CHAR_PITCH == Pt(15.75)
+
+
+def test_line_width_counts_chinese_figures_and_the_gap_between_them():
+    assert docwriter.line_width("陆家嘴街道") == 5 * 315
+    # 3 characters, 7 figures half as wide, 5 quarter-character gaps between the two kinds
+    assert docwriter.line_width("2024年9月30日") == 3 * 315 + 7 * 155 + 5 * 80
+    assert docwriter.line_width("95.5%") == 5 * 155
+
+
+def test_only_a_heading_line_keeps_with_the_next():
+    data = docwriter.write_document(
+        "标题", ["一、总体情况", "（一）北蔡镇：市民看质量。组织居民参观企业。", "正文。"]
+    )
+    document = docx.Document(io.BytesIO(data))
+    alone, running_on = document.paragraphs[2], document.paragraphs[3]
+    assert alone.paragraph_format.keep_with_next
+    assert not running_on.paragraph_format.keep_with_next
 
 
 def test_several_attachments_are_numbered_and_each_starts_a_page():
@@ -233,6 +277,15 @@ def test_several_attachments_are_numbered_and_each_starts_a_page():
     document = docx.Document(io.BytesIO(data))
     texts = [p.text for p in document.paragraphs]
     # 附件说明: "附件：1.…", the second aligned under the first, before the signature
+    # The 署名 is the longer: two characters in from the right, the date two characters right
+    # of its first character.
+    signature = paragraph(document, "浦东新区市场监督管理局")
+    date = paragraph(document, "2024年10月8日")
+    assert signature.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert signature.paragraph_format.right_indent == Pt(32)
+    assert date.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    signature_starts = Mm(156).twips - 640 - 11 * 315  # twips: 15.75 pt a character
+    assert date.paragraph_format.left_indent.twips == signature_starts + 2 * 315
     first, second = paragraph(document, "附件：1.统计表"), paragraph(document, "2.活动照片")
     assert texts.index("附件：1.统计表") + 1 == texts.index("2.活动照片")
     assert texts.index("2.活动照片") < texts.index("浦东新区市场监督管理局")
