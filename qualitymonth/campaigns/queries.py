@@ -101,7 +101,9 @@ def duplicate_campaigns(
     """The organisation's campaigns (not archived) built from the same notice: the same
     发文字号, or the same 发文机关, year and title, each compared as ``comparable`` text.
     Another organisation's campaign is never a duplicate."""
-    number, heading = comparable(doc_number), (comparable(issuer), year, comparable(title))
+    number = comparable(doc_number)
+    # without a title, issuer and year alone would make every campaign of the year a duplicate
+    heading = (comparable(issuer), year, comparable(title)) if comparable(title) else None
     others = Campaign.objects.filter(org_unit=org_unit).exclude(status=Campaign.Status.ARCHIVED)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
@@ -109,10 +111,7 @@ def duplicate_campaigns(
     for other in others.select_related("org_unit").order_by("created_at", "id"):
         if number and comparable(other.doc_number) == number:
             found.append(Duplicate(other, "发文字号相同"))
-        elif (
-            heading[2]
-            and (comparable(other.issuer), other.year, comparable(other.title)) == heading
-        ):
+        elif heading == (comparable(other.issuer), other.year, comparable(other.title)):
             found.append(Duplicate(other, "发文机关、年度和标题相同"))
     return found
 
