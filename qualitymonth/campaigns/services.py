@@ -219,7 +219,7 @@ def publish_campaign(campaign: Campaign, by, *, allow_duplicate: bool = False) -
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign = _locked_with_its_organisations(campaign)
         if campaign.is_archived:
             raise ValidationError("活动已归档，请点击“恢复”重新启用。")
         if campaign.is_published:
@@ -258,7 +258,7 @@ def restore_campaign(campaign: Campaign, by, *, allow_duplicate: bool = False) -
     the organisation has another campaign of the same notice, unless ``allow_duplicate``."""
     _require_admin(by, campaign)
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign = _locked_with_its_organisations(campaign)
         if not campaign.is_archived:
             raise ValidationError("这个活动没有归档，无需恢复。")
         duplicate = refuse_duplicates(
@@ -267,6 +267,14 @@ def restore_campaign(campaign: Campaign, by, *, allow_duplicate: bool = False) -
         return _set_status(
             campaign, by, Campaign.Status.PUBLISHED, "campaign.restored", **duplicate
         )
+
+
+def _locked_with_its_organisations(campaign: Campaign) -> Campaign:
+    """The campaign re-read under a lock on every campaign of its organisation, taken in one
+    order. Without it two admins publishing (or restoring) campaigns of the same notice at the
+    same moment both pass the duplicate check, and PostgreSQL would publish both."""
+    rows = Campaign.objects.select_for_update().filter(org_unit_id=campaign.org_unit_id)
+    return next(row for row in rows.order_by("pk") if row.pk == campaign.pk)
 
 
 def _set_status(campaign: Campaign, by, status: str, action: str, **entry: Any) -> Campaign:

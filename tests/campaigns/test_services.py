@@ -1,7 +1,9 @@
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from qualitymonth.campaigns import services
 from qualitymonth.campaigns.models import Campaign, Indicator
@@ -400,3 +402,35 @@ def test_archive_restore_and_delete_are_the_campaign_admins_alone(
     assert (
         AuditEntry.objects.filter(action__startswith="campaign.").exclude(actor=admin).count() == 0
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_archived_copies_restored_at_the_same_moment_make_one_campaign(pudong, admin):
+    """Each copy's check passes while the other is still archived; the lock on the
+    organisation's campaigns lets only the first come back."""
+    copies = []
+    for _ in range(2):
+        copy = services.publish_campaign(runnable(pudong, admin, doc_number=NUMBER), admin)
+        copies.append(services.archive_campaign(copy, admin))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def restore(copy):
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(services.restore_campaign(copy, admin))
+        except services.DuplicateCampaign as refused:
+            outcomes.append(refused)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=restore, args=(copy,)) for copy in copies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == [
+        "Campaign",
+        "DuplicateCampaign",
+    ]
+    assert Campaign.objects.filter(status=Campaign.Status.PUBLISHED).count() == 1
