@@ -43,6 +43,8 @@ VERBS = {
     "updated": "修改",
     "deleted": "删除",
     "published": "发布",
+    "archived": "归档",
+    "restored": "恢复",
     "imported": "导入",
     "copied": "复制",
     "moved": "调整顺序",

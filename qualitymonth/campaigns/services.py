@@ -4,12 +4,13 @@ one transaction and writes the audit entry; views and commands only call these."
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, ProtectedError
 from django.utils import timezone
 
 from qualitymonth.accounts.scope import scope_of
@@ -26,6 +27,7 @@ from .models import (
     Indicator,
     Item,
 )
+from .queries import Duplicate, duplicates_of
 
 CAMPAIGN_FIELDS = [
     "kind",
@@ -171,8 +173,43 @@ def _replace_children(campaign, by, manager, model, rows, action: str) -> None:
         )
 
 
-def publish_campaign(campaign: Campaign, by) -> Campaign:
-    """Publish a draft. A campaign needs a title, a period and at least one item to be run."""
+# The box an admin ticks to say a second campaign of the same notice is meant.
+CONFIRM_DUPLICATE = "确认另建一个活动，不是重复导入"
+
+
+class DuplicateCampaign(ValidationError):
+    """A notice the organisation already has a campaign of; ``duplicates`` names them."""
+
+    def __init__(self, duplicates: list[Duplicate], refused: str):
+        described = "；".join(
+            f"{d.campaign.name}（{d.campaign.doc_number or '无发文字号'}，"
+            f"{d.campaign.get_status_display()}，{d.reason}）"
+            for d in duplicates
+        )
+        super().__init__(
+            f"{refused}：{duplicates[0].campaign.org_unit.name}已有同一份通知的活动 {described}。"
+            f"请打开已有的活动继续工作；确实要另建一个活动时，请勾选“{CONFIRM_DUPLICATE}”。",
+            code="duplicate",
+        )
+        self.duplicates = duplicates
+
+
+def refuse_duplicates(
+    duplicates: list[Duplicate], *, confirmed: bool, refused: str
+) -> dict[str, Any]:
+    """Stop at ``duplicates`` unless the admin ``confirmed`` a second campaign on purpose;
+    what to add to the audit entry when they did."""
+    if not duplicates:
+        return {}
+    if not confirmed:
+        raise DuplicateCampaign(duplicates, refused)
+    return {"duplicate_confirmed": True, "duplicate_of": [d.campaign.pk for d in duplicates]}
+
+
+def publish_campaign(campaign: Campaign, by, *, allow_duplicate: bool = False) -> Campaign:
+    """Publish a draft. A campaign needs a title, a period and at least one item to be run,
+    and is the organisation's only one of its notice unless ``allow_duplicate`` says the admin
+    means a second (see ``queries.duplicate_campaigns``)."""
     _require_admin(by, campaign)
     problems = []
     if not campaign.title.strip():
@@ -184,9 +221,14 @@ def publish_campaign(campaign: Campaign, by) -> Campaign:
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign = _locked_with_its_organisations(campaign)
+        if campaign.is_archived:
+            raise ValidationError("活动已归档，请点击“恢复”重新启用。")
         if campaign.is_published:
             return campaign
+        duplicate = refuse_duplicates(
+            duplicates_of(campaign), confirmed=allow_duplicate, refused="不能发布"
+        )
         campaign.status = Campaign.Status.PUBLISHED
         campaign.published_at = timezone.now()
         campaign.save(update_fields=["status", "published_at", "updated_at"])
@@ -196,18 +238,77 @@ def publish_campaign(campaign: Campaign, by) -> Campaign:
             campaign,
             before={"status": Campaign.Status.DRAFT},
             after={"status": campaign.status},
+            **duplicate,
         )
     return campaign
 
 
-def delete_draft_campaign(campaign: Campaign, by) -> None:
-    """Drafts can be thrown away (a wrong import); a published campaign is kept."""
+def archive_campaign(campaign: Campaign, by) -> Campaign:
+    """Put a published campaign out of use (a duplicate, a trial): it leaves the switcher and
+    every roll-up and takes no more reports, events or registrations, but keeps everything
+    and stays readable. A draft is not archived but deleted."""
     _require_admin(by, campaign)
-    if campaign.is_published:
-        raise ValidationError("已发布的活动不能删除。")
     with transaction.atomic():
-        _audit(by, "campaign.deleted", campaign, before=audit.snapshot(campaign))
-        campaign.delete()
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if not campaign.is_published:
+            raise ValidationError("只有已发布的活动可以归档；草稿不再需要时可以直接删除。")
+        return _set_status(campaign, by, Campaign.Status.ARCHIVED, "campaign.archived")
+
+
+def restore_campaign(campaign: Campaign, by, *, allow_duplicate: bool = False) -> Campaign:
+    """Bring an archived campaign back, published as it was; like publishing, refused while
+    the organisation has another campaign of the same notice, unless ``allow_duplicate``."""
+    _require_admin(by, campaign)
+    with transaction.atomic():
+        campaign = _locked_with_its_organisations(campaign)
+        if not campaign.is_archived:
+            raise ValidationError("这个活动没有归档，无需恢复。")
+        duplicate = refuse_duplicates(
+            duplicates_of(campaign), confirmed=allow_duplicate, refused="不能恢复"
+        )
+        return _set_status(
+            campaign, by, Campaign.Status.PUBLISHED, "campaign.restored", **duplicate
+        )
+
+
+def _locked_with_its_organisations(campaign: Campaign) -> Campaign:
+    """The campaign re-read under a lock on every campaign of its organisation, taken in one
+    order. Without it two admins publishing (or restoring) campaigns of the same notice at the
+    same moment both pass the duplicate check, and PostgreSQL would publish both."""
+    rows = Campaign.objects.select_for_update().filter(org_unit_id=campaign.org_unit_id)
+    return next(row for row in rows.order_by("pk") if row.pk == campaign.pk)
+
+
+def _set_status(campaign: Campaign, by, status: str, action: str, **entry: Any) -> Campaign:
+    fields = ["status", "archived_at"]
+    before = audit.snapshot(campaign, fields)
+    campaign.status = status
+    campaign.archived_at = timezone.now() if status == Campaign.Status.ARCHIVED else None
+    campaign.save(update_fields=[*fields, "updated_at"])
+    _audit(by, action, campaign, before=before, after=audit.snapshot(campaign, fields), **entry)
+    return campaign
+
+
+def delete_campaign(campaign: Campaign, by) -> None:
+    """Delete a campaign nobody has reported in: a wrong import, an empty duplicate, a draft.
+    One with reports (of any state), or with events, unit summaries or quizzes that would go
+    with it, is refused, saying how many; archive it instead."""
+    _require_admin(by, campaign)
+    reports = Item.objects.filter(campaign=campaign).aggregate(n=Count("reports"))["n"]
+    if reports:
+        raise ValidationError(
+            f"{campaign.name}已有{reports}条信息报送，不能删除。不再使用的活动请归档。"
+        )
+    try:
+        with transaction.atomic():
+            _audit(by, "campaign.deleted", campaign, before=audit.snapshot(campaign))
+            campaign.delete()
+    except ProtectedError as error:
+        held = Counter(str(obj._meta.verbose_name) for obj in error.protected_objects)
+        listed = "、".join(f"{name}{count}条" for name, count in held.items())
+        raise ValidationError(
+            f"{campaign.name}已有{listed}，不能删除。不再使用的活动请归档。"
+        ) from error
 
 
 def copy_campaign(campaign: Campaign, by, year: int) -> Campaign:

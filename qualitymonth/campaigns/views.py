@@ -27,15 +27,24 @@ from .forms import (
     filled_rows,
 )
 from .models import Campaign
-from .queries import campaign_plan, visible_campaigns
+from .queries import (
+    campaign_plan,
+    default_campaign,
+    duplicates_of,
+    visible_campaigns,
+    working_campaigns,
+)
 
 SESSION_KEY = "current_campaign_id"
 
 
 def get_campaign(request, pk: int) -> Campaign:
-    """A campaign the user may see; any other id is "not found", never "forbidden"."""
+    """A campaign the user may see; any other id is "not found", never "forbidden". Opening
+    one makes it the current campaign, unless it is archived: reading an old one does not
+    take the person out of the one they work in."""
     campaign = get_object_or_404(visible_campaigns(request.user), pk=pk)
-    request.session[SESSION_KEY] = campaign.pk
+    if not campaign.is_archived:
+        request.session[SESSION_KEY] = campaign.pk
     return campaign
 
 
@@ -51,9 +60,8 @@ def can_admin(request, campaign: Campaign) -> bool:
 
 @login_required
 def home(request):
-    campaigns = visible_campaigns(request.user)
-    current = campaigns.filter(pk=request.session.get(SESSION_KEY)).first()
-    current = current or campaigns.filter(status=Campaign.Status.PUBLISHED).first()
+    chosen = working_campaigns(request.user).filter(pk=request.session.get(SESSION_KEY))
+    current = chosen.first() or default_campaign(request.user)
     if current:
         return redirect("campaigns:overview", pk=current.pk)
     return redirect("campaigns:list")
@@ -84,6 +92,7 @@ def switch(request):
 @login_required
 def overview(request, pk: int):
     campaign = get_campaign(request, pk)
+    admin = can_admin(request, campaign)
     return render(
         request,
         "campaigns/overview.html",
@@ -93,7 +102,9 @@ def overview(request, pk: int):
             "counter": campaign.day_counter(),
             "deadlines": campaign.deadlines.all(),
             "contacts": campaign.contacts.all(),
-            "can_admin": can_admin(request, campaign),
+            "can_admin": admin,
+            # what publishing or restoring would duplicate, shown before the admin tries
+            "duplicates": duplicates_of(campaign) if admin and not campaign.is_published else [],
         },
     )
 
@@ -264,26 +275,65 @@ def item_edit(request, pk: int, item_pk: int):
 @require_POST
 def publish(request, pk: int):
     campaign = get_admin_campaign(request, pk)
+    return _change_status(
+        request,
+        campaign,
+        lambda: services.publish_campaign(
+            campaign, request.user, allow_duplicate="allow_duplicate" in request.POST
+        ),
+        _("活动已发布，各单位现在可以看到它。"),
+    )
+
+
+@login_required
+@require_POST
+def archive(request, pk: int):
+    campaign = get_admin_campaign(request, pk)
+    return _change_status(
+        request,
+        campaign,
+        lambda: services.archive_campaign(campaign, request.user),
+        _("活动已归档：不再出现在活动切换和全市统计中，仍可在“全部活动”中查看和恢复。"),
+    )
+
+
+@login_required
+@require_POST
+def restore(request, pk: int):
+    campaign = get_admin_campaign(request, pk)
+    return _change_status(
+        request,
+        campaign,
+        lambda: services.restore_campaign(
+            campaign, request.user, allow_duplicate="allow_duplicate" in request.POST
+        ),
+        _("活动已恢复。"),
+    )
+
+
+def _change_status(request, campaign: Campaign, change, done: str):
+    """Publish, archive or restore, then back to the overview with what happened."""
     try:
-        services.publish_campaign(campaign, request.user)
+        change()
     except ValidationError as error:
         show_errors(request, error)
     else:
-        messages.success(request, _("活动已发布，各单位现在可以看到它。"))
+        messages.success(request, done)
     return redirect("campaigns:overview", pk=campaign.pk)
 
 
 @login_required
 @require_POST
-def delete_draft(request, pk: int):
+def delete(request, pk: int):
     campaign = get_admin_campaign(request, pk)
     try:
-        services.delete_draft_campaign(campaign, request.user)
+        services.delete_campaign(campaign, request.user)
     except ValidationError as error:
         show_errors(request, error)
         return redirect("campaigns:overview", pk=campaign.pk)
-    request.session.pop(SESSION_KEY, None)
-    messages.success(request, _("草稿已删除。"))
+    if request.session.get(SESSION_KEY) == campaign.pk:
+        request.session.pop(SESSION_KEY)
+    messages.success(request, _("已删除%(name)s。") % {"name": campaign.name})
     return redirect("campaigns:list")
 
 

@@ -1,6 +1,7 @@
 """Chinese numerals and dates as people write them in official documents. No Django here."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 from pypinyin import Style, lazy_pinyin, load_phrases_dict
@@ -106,3 +107,15 @@ def plain_number(value: Decimal | int | float | str | None) -> str:
     if number.is_zero():
         return "0"  # not "-0" nor "0E-2"
     return f"{number.normalize():f}"
+
+
+@functools.cache
+def _t2s():
+    import opencc  # loaded on first use; its dictionaries take a moment
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified with OpenCC's t2s (leaves simplified text untouched)."""
+    return _t2s().convert(text)

@@ -371,10 +371,31 @@ def labelled(group: str, rows: dict[object, Row], campaign_ids: Sequence[int]) -
     return result
 
 
-def district_campaigns(city: OrgUnit, year: int, kind: str) -> list[Campaign]:
-    """Every published campaign of the year of the districts under ``city``: those run in this
-    deployment and those imported from district deployments alike."""
-    return list(
+@dataclass
+class DistrictChoice:
+    """The campaign a district counts with in the city's figures, and the others of the same
+    year and kind it has (most accepted reports first), which do not count."""
+
+    district: OrgUnit
+    counted: Campaign
+    others: list[Campaign]
+
+
+def district_choices(city: OrgUnit, year: int, kind: str) -> list[DistrictChoice]:
+    """The one campaign of the year and kind that each district under ``city`` counts with,
+    districts in pinyin order: those run in this deployment and those imported from district
+    deployments alike. A district never counts twice.
+
+    The rule, when a district has several published campaigns (a notice imported twice, a
+    package imported for a district that also runs here): the one with the most accepted
+    reports; on a tie, one run on this platform before one imported from an upward package
+    (the live data before a snapshot of it); then the one published first (the notice's
+    campaign before a copy made later). Drafts and archived campaigns never count.
+
+    Only districts with more than one campaign cost a count of reports; each campaign of
+    those carries it as ``accepted_reports``.
+    """
+    campaigns = (
         Campaign.objects.filter(
             org_unit__path__startswith=city.path,
             org_unit__kind=OrgUnit.Kind.DISTRICT,
@@ -382,9 +403,42 @@ def district_campaigns(city: OrgUnit, year: int, kind: str) -> list[Campaign]:
             kind=kind,
             status=Campaign.Status.PUBLISHED,
         )
+        .annotate(package=F("upward_package__pk"))
         .select_related("org_unit")
-        .order_by("org_unit__pinyin", "org_unit__name")
+        .order_by("org_unit__pinyin", "org_unit__name", "published_at", "pk")
     )
+    by_district: dict[int, list[Campaign]] = defaultdict(list)
+    for campaign in campaigns:
+        by_district[campaign.org_unit_id].append(campaign)
+    contested = [c for group in by_district.values() if len(group) > 1 for c in group]
+    if contested:
+        accepted = dict(
+            Report.objects.filter(item__campaign__in=contested, status=Report.Status.ACCEPTED)
+            .values("item__campaign")
+            .annotate(n=Count("pk"))
+            .values_list("item__campaign", "n")
+        )
+        for campaign in contested:
+            campaign.accepted_reports = accepted.get(campaign.pk, 0)
+    choices = []
+    for group in by_district.values():
+        group.sort(key=_counting_order)
+        choices.append(DistrictChoice(group[0].org_unit, group[0], group[1:]))
+    return choices
+
+
+def _counting_order(campaign: Campaign) -> tuple:
+    return (
+        -getattr(campaign, "accepted_reports", 0),
+        campaign.package is not None,
+        campaign.published_at or campaign.created_at,
+        campaign.pk,
+    )
+
+
+def district_campaigns(city: OrgUnit, year: int, kind: str) -> list[Campaign]:
+    """The campaigns the city's figures are of: one per district (``district_choices``)."""
+    return [choice.counted for choice in district_choices(city, year, kind)]
 
 
 # The whole dashboard --------------------------------------------------------------------------

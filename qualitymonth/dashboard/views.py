@@ -40,6 +40,7 @@ from .queries import (
     Slice,
     build_dashboard,
     district_campaigns,
+    district_choices,
 )
 
 CITY_GROUPS = ("district", "day")
@@ -118,7 +119,8 @@ def campaign_dashboard(request, pk: int):
 def city_dashboard(request, pk: int, year: int):
     city = _city(request, pk)
     kind = request.GET.get("kind") or Campaign.Kind.QUALITY_MONTH
-    campaigns = district_campaigns(city, year, kind)
+    choices = district_choices(city, year, kind)
+    campaigns = [choice.counted for choice in choices]
     # The page draws the days as a line of report counts: their indicators are not needed.
     dashboard = build_dashboard(campaigns, CITY_GROUPS, counts_only=("day",))
     _link_rows(dashboard, reverse("dashboard:city_drill", args=[city.pk, year]))
@@ -134,7 +136,7 @@ def city_dashboard(request, pk: int, year: int):
         reverse=True,
     )
     districts = OrgUnit.objects.filter(parent=city, kind=OrgUnit.Kind.DISTRICT).order_by("pinyin")
-    reported = set(by_district)
+    reported = set(by_district)  # one campaign per district: a district is never counted twice
     return render(
         request,
         "dashboard/city.html",
@@ -144,7 +146,10 @@ def city_dashboard(request, pk: int, year: int):
             "years": years,
             "dashboard": dashboard,
             "charts": _charts(dashboard, "district"),
+            "districts_reported": len(reported),
             "silent_districts": [d for d in districts if d.pk not in reported],
+            "contested": [choice for choice in choices if choice.others],
+            "kind_label": Campaign.Kind(kind).label if kind in Campaign.Kind.values else kind,
         },
     )
 

@@ -26,6 +26,9 @@ class NoticeUploadForm(forms.Form):
         ),
     )
 
+    # Shown only when the notice turns out to have a campaign already (notices/upload.html).
+    allow_duplicate = forms.BooleanField(required=False)
+
     def __init__(self, *args, org_units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org_unit"].queryset = org_units

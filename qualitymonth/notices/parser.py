@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from qualitymonth.core.chinese import chinese_numeral, numeral_value
+from qualitymonth.core.chinese import chinese_numeral, numeral_value, to_simplified
 from qualitymonth.notices.reader import TABLE_PLACEHOLDER, TABLE_PLACEHOLDER_RE, NoticeSource
 
 # --- result data classes ------------------------------------------------------------------------
@@ -517,23 +517,12 @@ _FULLWIDTH_TABLE = {
     ord("＠"): ord("@"),
     0xA0: 0x20,  # no-break space
 }
-_converter: Any = None
 
 
 def _sanitize(text: str) -> str:
     text = _BREAK_RE.sub("\n", text)
     text = _CONTROL_RE.sub("", text)
     return text.translate(_FULLWIDTH_TABLE)
-
-
-def _to_simplified(text: str) -> str:
-    """Traditional → simplified with OpenCC's t2s (leaves simplified text untouched)."""
-    global _converter
-    if _converter is None:
-        import opencc  # loaded on first use; dictionaries take a moment
-
-        _converter = opencc.OpenCC("t2s")
-    return _converter.convert(text)
 
 
 _QUOTED_RE = re.compile(r"“[^“”\n]*”|「[^「」\n]*」|『[^『』\n]*』|\"[^\"\n]*\"")
@@ -1444,9 +1433,9 @@ class _Parser:
         text = _sanitize(text)
         self.tables = [self._clean_table(t) for t in tables]
         try:
-            text = _to_simplified(text)
+            text = to_simplified(text)
             self.tables = [
-                [[_to_simplified(cell) for cell in row] for row in table] for table in self.tables
+                [[to_simplified(cell) for cell in row] for row in table] for table in self.tables
             ]
         except Exception:
             self.warn(W_TRADITIONAL_FAILED)

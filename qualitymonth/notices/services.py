@@ -9,8 +9,10 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from qualitymonth.accounts.scope import scope_of
 from qualitymonth.campaigns import services as campaign_services
 from qualitymonth.campaigns.models import Campaign, Category, Deadline, Item
+from qualitymonth.campaigns.queries import duplicate_campaigns
 from qualitymonth.core import audit
 
 from .models import NoticeImport
@@ -33,14 +35,28 @@ def import_notice(
     by,
     original: bytes | None = None,
     today: datetime.date | None = None,
+    allow_duplicate: bool = False,
 ) -> NoticeImport:
     """Read a notice into a new draft campaign of ``org_unit``; keep the original and what
-    the parser could not place, so the admin can check it before publishing."""
+    the parser could not place, so the admin can check it before publishing.
+
+    A notice the organisation already has a campaign of is refused before anything is saved
+    (``DuplicateCampaign`` names the campaign), unless ``allow_duplicate``: the admin says a
+    second campaign is meant, and the audit entry keeps that."""
+    scope_of(by).require("campaign.admin", org_unit)
     parsed = parse_notice(source)
+    plan = campaign_plan_from(parsed, today or datetime.date.today())
+    fields = plan["fields"]
+    duplicate = campaign_services.refuse_duplicates(
+        duplicate_campaigns(
+            org_unit,
+            **{key: fields[key] for key in ("year", "title", "issuer", "doc_number")},
+        ),
+        confirmed=allow_duplicate,
+        refused="不能导入",
+    )
     with transaction.atomic():
-        campaign = campaign_services.create_campaign(
-            org_unit, by, **campaign_plan_from(parsed, today or datetime.date.today())
-        )
+        campaign = campaign_services.create_campaign(org_unit, by, **plan)
         record = NoticeImport.objects.create(
             campaign=campaign,
             uploaded_by=by,
@@ -59,6 +75,7 @@ def import_notice(
             campaign=campaign.pk,
             items=parsed.item_count,
             warnings=len(parsed.warnings),
+            **duplicate,
         )
     return record
 
@@ -160,6 +177,7 @@ def apply_review(
     category_titles: dict[Category, str],
     item_changes: dict[Item, dict[str, Any]],
     publish: bool = False,
+    allow_duplicate: bool = False,
 ) -> Campaign:
     """Save the admin's corrections of an imported notice in one go, then publish if asked.
 
@@ -175,5 +193,5 @@ def apply_review(
             if changed:
                 campaign_services.update_item(item, by, **changed)
     if publish:
-        campaign_services.publish_campaign(campaign, by)
+        campaign_services.publish_campaign(campaign, by, allow_duplicate=allow_duplicate)
     return campaign

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from qualitymonth.accounts.scope import scope_of
 from qualitymonth.campaigns.forms import CategoryForm, ItemForm
 from qualitymonth.campaigns.models import Campaign
-from qualitymonth.campaigns.queries import campaign_plan
+from qualitymonth.campaigns.queries import campaign_plan, duplicates_of
+from qualitymonth.campaigns.services import DuplicateCampaign
 from qualitymonth.campaigns.views import get_admin_campaign
 from qualitymonth.core.feedback import show_errors
 
@@ -23,15 +24,22 @@ def upload(request):
     if not org_units.exists():
         raise PermissionDenied(_("只有区级管理员可以导入通知。"))
     form = NoticeUploadForm(request.POST or None, request.FILES or None, org_units=org_units)
+    duplicates = []
     if request.method == "POST" and form.is_valid():
-        record = services.import_notice(
-            form.source,
-            org_unit=form.cleaned_data["org_unit"],
-            by=request.user,
-            original=form.original,
-        )
-        return redirect("notices:review", pk=record.campaign_id)
-    return render(request, "notices/upload.html", {"form": form})
+        try:
+            record = services.import_notice(
+                form.source,
+                org_unit=form.cleaned_data["org_unit"],
+                by=request.user,
+                original=form.original,
+                allow_duplicate=form.cleaned_data["allow_duplicate"],
+            )
+        except DuplicateCampaign as error:
+            form.add_error(None, error)
+            duplicates = error.duplicates
+        else:
+            return redirect("notices:review", pk=record.campaign_id)
+    return render(request, "notices/upload.html", {"form": form, "duplicates": duplicates})
 
 
 @login_required
@@ -74,6 +82,7 @@ def review(request, pk: int):
                     for item, f in item_forms
                 },
                 publish="publish" in request.POST,
+                allow_duplicate="allow_duplicate" in request.POST,
             )
         except ValidationError as error:
             messages.warning(request, _("修改已保存，但还不能发布："))
@@ -94,16 +103,7 @@ def review(request, pk: int):
             "category_forms": category_forms,
             "item_forms": item_forms,
             "item_count": len(item_forms),
-            "similar": _similar_campaigns(campaign),
+            "duplicates": duplicates_of(campaign) if campaign.is_draft else [],
             "invalid": request.method == "POST",
         },
     )
-
-
-def _similar_campaigns(campaign: Campaign):
-    """Campaigns this import may duplicate: same organisation, year and kind, or same number."""
-    others = Campaign.objects.filter(org_unit=campaign.org_unit).exclude(pk=campaign.pk)
-    same = others.filter(year=campaign.year, kind=campaign.kind)
-    if campaign.doc_number:
-        same = same | others.filter(doc_number=campaign.doc_number)
-    return same.distinct()

@@ -84,6 +84,8 @@ PAGES = {
 ACTIONS = {
     "publish the draft": ("campaigns:publish", "draft", {}, {"default": 404, A: 302, ADM: 302}),
     "delete an item": ("campaigns:item_action", "item", {"action": "delete"}, DONE_BY_ADMIN),
+    "archive the campaign": ("campaigns:archive", "campaign", {}, DONE_BY_ADMIN),
+    "delete the draft": ("campaigns:delete", "draft", {}, {"default": 404, A: 302, ADM: 302}),
     "assign all streets": ("assignments:assign", "item", {"bulk": "streets"}, DONE_BY_ADMIN),
     "reset a reporter's password": (
         "accounts:person_action",
@@ -113,7 +115,7 @@ def world(pudong, huangpu, lujiazui, city, seed_campaign, seed_notice_bytes, adm
     }
     campaign = publish_campaign(seed_campaign, admin)
     draft = import_notice(
-        read_notice(seed_notice_bytes, "n.txt"), org_unit=pudong, by=admin
+        read_notice(seed_notice_bytes, "n.txt"), org_unit=pudong, by=admin, allow_duplicate=True
     ).campaign
     objects = {
         "campaign": {"pk": campaign.pk},

@@ -1,10 +1,12 @@
-"""A campaign as a city receives it in a district's upward package (``upward`` hands these
-rows to ``create_imported_campaign``), for the tests of each app's import service."""
+"""Campaigns as tests build them: one imported from a district's upward package (``upward``
+hands these rows to ``create_imported_campaign``), and campaigns of one notice (a draft that
+could be published, and Pudong's published one)."""
 
 import datetime
 
 import pytest
 
+from qualitymonth.campaigns import services
 from qualitymonth.campaigns.services import create_imported_campaign
 
 D = datetime.date
@@ -59,3 +61,31 @@ def imported_plan() -> dict:
 def imported(pudong, city_viewer):
     """The plan imported for Pudong by the city's user."""
     return create_imported_campaign(pudong, city_viewer, **imported_plan(), sha256=SHA256)
+
+
+NUMBER = "浦市监质〔2024〕99号"
+ISSUER = "上海市浦东新区市场监督管理局"
+TITLE = "关于开展2024年“质量月”活动的通知"
+
+
+def runnable(unit, by, **fields):
+    """A draft that could be published: a title, a period and one item."""
+    return services.create_campaign(
+        unit,
+        by,
+        fields={
+            "year": 2024,
+            "title": TITLE,
+            "issuer": ISSUER,
+            "start_date": D(2024, 9, 1),
+            "end_date": D(2024, 9, 30),
+            **fields,
+        },
+        categories=[{"title": "开展质量宣传", "items": [{"number": 1, "title": "启动仪式"}]}],
+    )
+
+
+@pytest.fixture
+def first(pudong, admin):
+    """Pudong's campaign of 浦市监质〔2024〕99号, published."""
+    return services.publish_campaign(runnable(pudong, admin, doc_number=NUMBER), admin)

@@ -1,11 +1,15 @@
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from qualitymonth.campaigns import services
 from qualitymonth.campaigns.models import Campaign, Indicator
 from qualitymonth.core.models import AuditEntry
+
+from .conftest import ISSUER, NUMBER, TITLE, runnable
 
 D = datetime.date
 
@@ -102,8 +106,6 @@ def test_publish(campaign, admin):
     assert AuditEntry.objects.filter(
         action="campaign.published", target_id=str(campaign.pk)
     ).exists()
-    with pytest.raises(ValidationError):
-        services.delete_draft_campaign(campaign, admin)
 
 
 def test_add_move_and_renumber_items(campaign, admin):
@@ -209,3 +211,226 @@ def test_day_counter(campaign):
     assert campaign.day_counter(D(2024, 9, 1)) == {"phase": "during", "days": 1, "total": 30}
     assert campaign.day_counter(D(2024, 9, 30)) == {"phase": "during", "days": 30, "total": 30}
     assert campaign.day_counter(D(2024, 10, 3)) == {"phase": "after", "days": 3, "total": 30}
+
+
+# One notice, one campaign --------------------------------------------------------------------
+
+
+def refused_as_duplicate(action) -> services.DuplicateCampaign:
+    with pytest.raises(services.DuplicateCampaign) as error:
+        action()
+    return error.value
+
+
+def test_the_same_doc_number_is_refused_naming_the_campaign(first, pudong, admin):
+    second = runnable(pudong, admin, doc_number="浦市監質[2024] 99 號", title="另一个标题")
+    error = refused_as_duplicate(lambda: services.publish_campaign(second, admin))
+    assert [d.campaign for d in error.duplicates] == [first]
+    assert error.duplicates[0].reason == "发文字号相同"
+    message = error.messages[0]
+    assert message.startswith("不能发布：浦东新区已有同一份通知的活动 2024年浦东新区质量月")
+    assert NUMBER in message and services.CONFIRM_DUPLICATE in message
+    second.refresh_from_db()
+    assert second.is_draft
+    assert not AuditEntry.objects.filter(action="campaign.published", target_id=str(second.pk))
+
+
+@pytest.mark.parametrize(
+    "title, issuer",
+    [
+        (TITLE, ISSUER),
+        ('关于开展 2024 年"质量月"活动的通知', "上海市浦东新区 市场监督管理局"),
+        ("關於開展２０２４年「質量月」活動的通知", "上海市浦東新區市場監督管理局"),
+    ],
+)
+def test_the_same_issuer_year_and_title_is_refused_whatever_the_writing(
+    first, pudong, admin, title, issuer
+):
+    second = runnable(pudong, admin, title=title, issuer=issuer)  # no doc number
+    error = refused_as_duplicate(lambda: services.publish_campaign(second, admin))
+    assert error.duplicates[0].campaign == first
+    assert error.duplicates[0].reason == "发文机关、年度和标题相同"
+
+
+def test_another_year_or_issuer_is_not_a_duplicate(first, pudong, admin):
+    next_year = runnable(pudong, admin, year=2025, title=TITLE.replace("2024", "2025"))
+    other_issuer = runnable(pudong, admin, issuer="浦东新区质量工作领导小组办公室")
+    for campaign in (next_year, other_issuer):
+        assert services.publish_campaign(campaign, admin).is_published
+
+
+def test_a_second_campaign_is_published_when_the_admin_says_so(first, pudong, admin):
+    second = runnable(pudong, admin, doc_number=NUMBER)
+    services.publish_campaign(second, admin, allow_duplicate=True)
+    second.refresh_from_db()
+    assert second.is_published
+    entry = AuditEntry.objects.get(action="campaign.published", target_id=str(second.pk))
+    assert entry.detail == {"duplicate_confirmed": True, "duplicate_of": [first.pk]}
+    assert entry.before == {"status": "draft"} and entry.after == {"status": "published"}
+    # A publication without a duplicate says nothing about one.
+    entry = AuditEntry.objects.get(action="campaign.published", target_id=str(first.pk))
+    assert entry.detail == {}
+
+
+def test_another_organisations_campaign_of_the_same_notice_is_not_a_duplicate(
+    first, huangpu, huangpu_admin
+):
+    theirs = runnable(huangpu, huangpu_admin, doc_number=NUMBER)
+    assert services.publish_campaign(theirs, huangpu_admin).is_published
+
+
+def test_an_archived_campaign_is_no_longer_a_duplicate(first, pudong, admin):
+    services.archive_campaign(first, admin)
+    second = runnable(pudong, admin, doc_number=NUMBER)
+    assert services.publish_campaign(second, admin).is_published
+
+
+# Archiving, restoring, deleting --------------------------------------------------------------
+
+
+def test_archive_and_restore_are_audited_with_before_and_after(first, admin):
+    services.archive_campaign(first, admin)
+    first.refresh_from_db()
+    assert first.is_archived and first.archived_at is not None
+    archived = AuditEntry.objects.get(action="campaign.archived", target_id=str(first.pk))
+    assert archived.actor == admin and archived.org_path == first.org_unit.path
+    assert archived.before == {"status": "published", "archived_at": None}
+    assert archived.after["status"] == "archived" and archived.after["archived_at"]
+
+    services.restore_campaign(first, admin)
+    first.refresh_from_db()
+    assert first.is_published and first.archived_at is None
+    restored = AuditEntry.objects.get(action="campaign.restored", target_id=str(first.pk))
+    assert restored.before["status"] == "archived"
+    assert restored.after == {"status": "published", "archived_at": None}
+
+
+def test_an_archived_campaign_takes_no_reports_or_events(first, admin, lujiazui, reporter):
+    from qualitymonth.assignments.services import assign_units
+    from qualitymonth.events.services import plan_event
+    from qualitymonth.reports.services import start_report
+
+    item = first.items.get()
+    assign_units(item, admin, lead=[lujiazui], participants=[])
+    assert start_report(reporter, item=item, org_unit=lujiazui).pk  # open while published
+    services.archive_campaign(first, admin)
+    first.refresh_from_db()
+    item = first.items.get()
+    with pytest.raises(ValidationError, match="不能报送"):
+        start_report(reporter, item=item, org_unit=lujiazui)
+    with pytest.raises(ValidationError, match="不能安排场次"):
+        plan_event(reporter, item=item, org_unit=lujiazui, title="启动仪式", address="陆家嘴")
+
+
+def test_only_a_published_campaign_is_archived_and_only_an_archived_one_restored(
+    campaign, first, admin
+):
+    with pytest.raises(ValidationError, match="草稿不再需要时可以直接删除"):
+        services.archive_campaign(campaign, admin)
+    with pytest.raises(ValidationError, match="没有归档"):
+        services.restore_campaign(first, admin)
+    services.archive_campaign(first, admin)
+    with pytest.raises(ValidationError, match="请点击“恢复”"):
+        services.publish_campaign(first, admin)
+
+
+def test_restoring_beside_a_campaign_of_the_same_notice_needs_the_admins_word(first, pudong, admin):
+    services.archive_campaign(first, admin)
+    second = services.publish_campaign(runnable(pudong, admin, doc_number=NUMBER), admin)
+    error = refused_as_duplicate(lambda: services.restore_campaign(first, admin))
+    assert error.messages[0].startswith("不能恢复：") and error.duplicates[0].campaign == second
+    services.restore_campaign(first, admin, allow_duplicate=True)
+    entry = AuditEntry.objects.get(action="campaign.restored")
+    assert entry.detail == {"duplicate_confirmed": True, "duplicate_of": [second.pk]}
+
+
+def test_a_campaign_without_reports_is_deleted_published_or_draft(campaign, first, admin):
+    for doomed in (campaign, first):
+        pk, snapshot = doomed.pk, audit_snapshot(doomed)
+        services.delete_campaign(doomed, admin)
+        assert not Campaign.objects.filter(pk=pk).exists()
+        entry = AuditEntry.objects.get(action="campaign.deleted", target_id=str(pk))
+        assert entry.before == snapshot and entry.actor == admin
+
+
+def audit_snapshot(campaign):
+    from qualitymonth.core import audit
+
+    return audit.snapshot(Campaign.objects.get(pk=campaign.pk))
+
+
+def test_a_campaign_with_reports_is_not_deleted_and_the_count_is_named(first, admin, lujiazui):
+    from tests.dashboard.conftest import add_report
+
+    item = first.items.get()
+    add_report(lujiazui, item, {"参与人数": 10})
+    add_report(lujiazui, item, {}, status="draft")
+    with pytest.raises(ValidationError) as error:
+        services.delete_campaign(first, admin)
+    assert error.value.messages == [
+        "2024年浦东新区质量月已有2条信息报送，不能删除。不再使用的活动请归档。"
+    ]
+    assert Campaign.objects.filter(pk=first.pk).exists()
+    assert not AuditEntry.objects.filter(action="campaign.deleted").exists()
+
+
+def test_a_campaign_with_events_is_not_deleted_and_nothing_is_lost(first, admin, lujiazui):
+    from tests.dashboard.conftest import add_event
+
+    add_event(lujiazui, first.items.get(), 5)
+    with pytest.raises(ValidationError) as error:
+        services.delete_campaign(first, admin)
+    assert "活动场次1条" in error.value.messages[0]
+    assert first.items.get().pk  # the plan is still there
+    assert not AuditEntry.objects.filter(action="campaign.deleted").exists()
+
+
+def test_archive_restore_and_delete_are_the_campaign_admins_alone(
+    first, admin, reporter, huangpu_admin
+):
+    for outsider in (reporter, huangpu_admin):
+        with pytest.raises(PermissionDenied):
+            services.archive_campaign(first, outsider)
+        with pytest.raises(PermissionDenied):
+            services.delete_campaign(first, outsider)
+    services.archive_campaign(first, admin)
+    for outsider in (reporter, huangpu_admin):
+        with pytest.raises(PermissionDenied):
+            services.restore_campaign(first, outsider)
+    first.refresh_from_db()
+    assert first.is_archived
+    assert (
+        AuditEntry.objects.filter(action__startswith="campaign.").exclude(actor=admin).count() == 0
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_archived_copies_restored_at_the_same_moment_make_one_campaign(pudong, admin):
+    """Each copy's check passes while the other is still archived; the lock on the
+    organisation's campaigns lets only the first come back."""
+    copies = []
+    for _ in range(2):
+        copy = services.publish_campaign(runnable(pudong, admin, doc_number=NUMBER), admin)
+        copies.append(services.archive_campaign(copy, admin))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def restore(copy):
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(services.restore_campaign(copy, admin))
+        except services.DuplicateCampaign as refused:
+            outcomes.append(refused)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=restore, args=(copy,)) for copy in copies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == [
+        "Campaign",
+        "DuplicateCampaign",
+    ]
+    assert Campaign.objects.filter(status=Campaign.Status.PUBLISHED).count() == 1

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -198,3 +199,106 @@ def test_campaign_switcher_and_home(client, admin, published):
         "overview", published
     )
     assert client.get(reverse("campaigns:switch") + "?campaign=999999").status_code == 404
+
+
+# Archiving, restoring, deleting, and a notice published twice ---------------------------------
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_admin_archives_then_restores_a_campaign(client, admin, reporter, published):
+    client.force_login(admin)
+    response = client.post(url("archive", published), follow=True)
+    assert "活动已归档" in messages_of(response)[0]
+    page = response.content.decode()
+    assert 'id="archived-banner"' in page and "恢复活动" in page
+    assert f'<option value="{published.pk}"' not in page  # gone from the switcher
+
+    # Still readable by its address, with the banner, for the street's reporter too.
+    client.force_login(reporter)
+    page = client.get(url("overview", published)).content.decode()
+    assert "已归档" in page and "2024年浦东新区质量月" in page and "恢复活动" not in page
+    assert client.get(reverse("home")).url == reverse("campaigns:list")  # nothing to work in
+
+    client.force_login(admin)
+    response = client.post(url("restore", published), follow=True)
+    assert messages_of(response) == ["活动已恢复。"]
+    assert f'<option value="{published.pk}" selected' in response.content.decode()
+
+
+def test_only_the_campaign_admin_archives_or_deletes(client, reporter, huangpu_admin, published):
+    client.force_login(reporter)
+    assert client.post(url("archive", published)).status_code == 403
+    assert client.post(url("delete", published)).status_code == 403
+    client.force_login(huangpu_admin)
+    assert client.post(url("archive", published)).status_code == 404
+    published.refresh_from_db()
+    assert published.is_published
+
+
+def test_deleting_a_campaign_with_reports_is_refused_with_the_count(
+    client, admin, published, lujiazui
+):
+    from tests.dashboard.conftest import add_report
+
+    add_report(lujiazui, published.items.get(number=1), {"参与人数": 10})
+    client.force_login(admin)
+    response = client.post(url("delete", published), follow=True)
+    assert messages_of(response) == [
+        "2024年浦东新区质量月已有1条信息报送，不能删除。不再使用的活动请归档。"
+    ]
+    assert Campaign.objects.filter(pk=published.pk).exists()
+
+
+def test_deleting_an_empty_published_campaign(client, admin, published):
+    client.force_login(admin)
+    response = client.post(url("delete", published), follow=True)
+    assert messages_of(response) == ["已删除2024年浦东新区质量月。"]
+    assert not Campaign.objects.filter(pk=published.pk).exists()
+
+
+def test_publishing_a_second_campaign_of_the_notice_needs_the_box_ticked(
+    client, admin, published, pudong, seed_notice_bytes
+):
+    from qualitymonth.notices.reader import read_notice
+    from qualitymonth.notices.services import import_notice
+
+    second = import_notice(
+        read_notice(seed_notice_bytes, "n.txt"), org_unit=pudong, by=admin, allow_duplicate=True
+    ).campaign
+    client.force_login(admin)
+    page = client.get(url("overview", second)).content.decode()
+    assert f'href="{url("overview", published)}"' in page  # the existing one, linked
+    assert 'name="allow_duplicate"' in page and "确认另建一个活动，不是重复导入" in page
+
+    response = client.post(url("publish", second), follow=True)
+    assert messages_of(response)[0].startswith("不能发布：浦东新区已有同一份通知的活动")
+    second.refresh_from_db()
+    assert second.is_draft
+
+    response = client.post(url("publish", second), {"allow_duplicate": "1"}, follow=True)
+    second.refresh_from_db()
+    assert second.is_published
+    # Two of the same name in the switcher are told apart.
+    options = re.findall(r"<option value=\"\d+\"[^>]*>([^<]*)</option>", response.content.decode())
+    twins = [o for o in options if o.startswith("2024年浦东新区质量月")]
+    assert len(twins) == 2 and len(set(twins)) == 2
+    assert all("浦市监质〔2024〕99号" in o for o in twins)
+
+
+def test_home_lands_on_the_campaign_with_reports_not_the_empty_copy(
+    client, admin, reporter, published, pudong, lujiazui, seed_notice_bytes
+):
+    from qualitymonth.notices.reader import read_notice
+    from qualitymonth.notices.services import import_notice
+    from tests.dashboard.conftest import add_report
+
+    add_report(lujiazui, published.items.get(number=1), {"参与人数": 10})
+    copy = import_notice(
+        read_notice(seed_notice_bytes, "n.txt"), org_unit=pudong, by=admin, allow_duplicate=True
+    ).campaign
+    services.publish_campaign(copy, admin, allow_duplicate=True)
+    client.force_login(reporter)
+    assert client.get(reverse("home")).url == url("overview", published)

@@ -7,7 +7,13 @@ import pytest
 
 from qualitymonth.campaigns.models import Campaign
 from qualitymonth.core.figures import HEADLINE
-from qualitymonth.dashboard.queries import Slice, build_dashboard, district_campaigns, table
+from qualitymonth.dashboard.queries import (
+    Slice,
+    build_dashboard,
+    district_campaigns,
+    district_choices,
+    table,
+)
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports.models import Report
 
@@ -149,3 +155,79 @@ def test_a_citys_total_is_its_districts_added_up(world, city, huangpu):
     assert added.events_held == 3
     # the average over all five scores, not the mean of the two districts' averages
     assert added.values == counted.values and added.values["满意度"] == Decimal("4.10")
+
+
+# One campaign per district -------------------------------------------------------------------
+
+
+def second_campaign(district, *, published_at=None, **fields) -> Campaign:
+    """Another published campaign of the district's 2024 Quality Month (a notice imported
+    twice), with one item its reports can be of."""
+    from django.utils import timezone
+
+    campaign = Campaign.objects.create(
+        org_unit=district,
+        year=2024,
+        title="关于开展2024年“质量月”活动的通知",
+        status=Campaign.Status.PUBLISHED,
+        published_at=published_at or timezone.now(),
+        **fields,
+    )
+    item = campaign.items.create(category=campaign.categories.create(number=1, title="宣传"))
+    item.indicators.create(name="参与人数", unit="人")
+    return campaign
+
+
+def test_a_district_with_two_campaigns_counts_once_the_one_with_most_accepted_reports(world, city):
+    copy = second_campaign(world.campaign.org_unit)  # published later, empty
+    [choice] = district_choices(city, 2024, "quality_month")
+    assert choice.counted == world.campaign and choice.others == [copy]
+    assert (choice.counted.accepted_reports, choice.others[0].accepted_reports) == (6, 0)
+    assert district_campaigns(city, 2024, "quality_month") == [world.campaign]
+    total = build_dashboard(district_campaigns(city, 2024, "quality_month"), ("district",)).total
+    assert total.reports_accepted == 6 and total.values["参与人数"] == 215  # not doubled
+
+    # Once the copy holds more accepted reports, it is the one that counts, alone.
+    for _ in range(7):
+        add_report(world.units["花木"], copy.items.get(), {"参与人数": 1})
+    [choice] = district_choices(city, 2024, "quality_month")
+    assert choice.counted == copy and choice.others == [world.campaign]
+    total = build_dashboard(district_campaigns(city, 2024, "quality_month"), ("district",)).total
+    assert total.reports_accepted == 7 and total.values["参与人数"] == 7
+
+
+def test_an_archived_campaign_never_counts(world, city, admin):
+    from qualitymonth.campaigns.services import archive_campaign
+
+    copy = second_campaign(world.campaign.org_unit)
+    archive_campaign(world.campaign, admin)
+    assert district_campaigns(city, 2024, "quality_month") == [copy]
+    archive_campaign(copy, admin)
+    assert district_campaigns(city, 2024, "quality_month") == []
+
+
+def test_on_a_tie_the_campaign_run_here_counts_before_an_imported_package(city, huangpu):
+    import datetime as dt
+
+    from qualitymonth.upward.models import UpwardPackage
+
+    earlier = dt.datetime(2024, 10, 8, tzinfo=dt.UTC)
+    imported = second_campaign(huangpu, published_at=earlier)
+    UpwardPackage.objects.create(
+        city=city,
+        district=huangpu,
+        year=2024,
+        kind="quality_month",
+        title="2024年黄浦区质量月",
+        status=UpwardPackage.Status.IMPORTED,
+        campaign=imported,
+        file="upward/packages/2024/huangpu.zip",
+        filename="huangpu.zip",
+        sha256="0" * 64,
+        size=1,
+        format_version=1,
+    )
+    native = second_campaign(huangpu, published_at=earlier + dt.timedelta(days=30))
+    [choice] = district_choices(city, 2024, "quality_month")
+    assert choice.counted == native and choice.others == [imported]
+    assert choice.counted.package is None and choice.others[0].package is not None

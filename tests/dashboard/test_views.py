@@ -128,3 +128,45 @@ def test_admin_defines_a_formula_checked_against_the_indicators(client, admin, w
 def test_only_admins_define_formulas(client, world, pudong):
     reviewer = make_person("rv", Role.REVIEWER, pudong)
     page(client, reviewer, reverse("dashboard:formulas", args=[world.campaign.pk]), status=403)
+
+
+OTHER_DISTRICTS = (
+    "徐汇区 长宁区 静安区 普陀区 虹口区 杨浦区 闵行区 宝山区 嘉定区 金山区 松江区 青浦区 奉贤区 "
+    "崇明区"
+).split()
+
+
+def test_the_city_counts_a_district_with_two_campaigns_once(
+    client, world, city, huangpu, city_viewer
+):
+    from qualitymonth.orgs.models import OrgUnit
+    from qualitymonth.worksummaries.services import source_campaigns, start_city_summary
+
+    from .test_queries import second_campaign
+
+    for name in OTHER_DISTRICTS:  # Shanghai's 16 districts, with 浦东新区 and 黄浦区
+        OrgUnit.objects.create(name=name, kind=OrgUnit.Kind.DISTRICT, parent=city)
+    copy = second_campaign(world.campaign.org_unit, doc_number="浦市监质〔2024〕99号")
+    url = reverse("dashboard:city", args=[city.pk, 2024])
+    response = page(client, city_viewer, url)
+    html = response.content.decode()
+    assert re.search(r'id="districts-reported">1</strong><small>15 个区暂无数据', html)
+    assert len(response.context["silent_districts"]) == 15
+    assert "浦东新区有2个2024年质量月活动，市级统计采用：" in html
+    counted = reverse("campaigns:overview", args=[world.campaign.pk])
+    assert html.index(counted) < html.index(reverse("campaigns:overview", args=[copy.pk]))
+    assert "采用信息6篇" in html and "采用信息0篇" in html
+    rows = response.context["dashboard"].tables["district"]
+    counted = [(r.label, r.reports_accepted, r.campaign) for r in rows]
+    assert counted == [("浦东新区", 6, world.campaign)]
+
+    # The drill-down, the workbook and the city work summary count the same campaign once.
+    drill = page(client, city_viewer, reverse("dashboard:city_drill", args=[city.pk, 2024]))
+    assert drill.context["page"].paginator.count == 6
+    workbook = reverse("dashboard:city_export", args=[city.pk, 2024, "district"])
+    export = page(client, city_viewer, workbook)
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(export.streaming_content))).worksheets[1]
+    header = [cell.value for cell in sheet[1]]
+    total = [cell.value for cell in sheet[sheet.max_row]]
+    assert total[0] == "合计" and total[header.index("采用信息（篇）")] == 6
+    assert source_campaigns(start_city_summary(None, city, 2024)) == [world.campaign]

@@ -23,10 +23,14 @@ def use_the_platform(seed_notice: bytes) -> list[Campaign]:
     admin = User.objects.get(username="admin")
     demo_campaign = Campaign.objects.get()
     pudong, lujiazui = demo_campaign.org_unit, OrgUnit.objects.get(name="陆家嘴街道")
-    # The admin imports the seed notice a second time through the page, as the tester did, and
-    # leaves it a draft (publishing a second copy of a notice may ask for a confirmation),
+    # The admin imports the seed notice a second time through the page, as the tester did,
+    # confirming that a second campaign is meant, and leaves it a draft,
     again = import_notice(
-        read_notice(seed_notice, "通知.txt"), org_unit=pudong, by=admin, original=seed_notice
+        read_notice(seed_notice, "通知.txt"),
+        org_unit=pudong,
+        by=admin,
+        original=seed_notice,
+        allow_duplicate=True,
     ).campaign
     assign_units(again.items.get(number=18), admin, lead=[lujiazui], participants=[])
     # imports next year's notice and publishes it,

@@ -196,14 +196,94 @@ def test_saving_is_kept_when_publishing_is_refused(client, admin, pudong):
     assert campaign.theme == "质量强国" and not campaign.is_published
 
 
-def test_review_warns_of_a_campaign_already_imported(
+# A notice imported twice ---------------------------------------------------------------------
+
+
+def import_again(pudong, admin, seed_notice_bytes, **options):
+    from qualitymonth.notices.reader import read_notice
+    from qualitymonth.notices.services import import_notice
+
+    source = read_notice(seed_notice_bytes, SEED_NOTICE.name)
+    return import_notice(source, org_unit=pudong, by=admin, **options)
+
+
+def test_importing_a_notice_again_is_refused_before_anything_is_saved(
+    admin, pudong, seed_campaign, seed_notice_bytes
+):
+    from qualitymonth.campaigns.services import DuplicateCampaign
+
+    entries = AuditEntry.objects.count()
+    with pytest.raises(DuplicateCampaign) as error:
+        import_again(pudong, admin, seed_notice_bytes)
+    assert [d.campaign for d in error.value.duplicates] == [seed_campaign]
+    assert error.value.messages[0].startswith(
+        "不能导入：浦东新区已有同一份通知的活动 2024年浦东新区质量月（浦市监质〔2024〕99号，草稿，"
+    )
+    assert Campaign.objects.get() == seed_campaign and NoticeImport.objects.count() == 1
+    assert AuditEntry.objects.count() == entries
+
+
+def test_an_admin_who_means_a_second_campaign_says_so_and_it_is_recorded(
+    admin, pudong, seed_campaign, seed_notice_bytes
+):
+    record = import_again(pudong, admin, seed_notice_bytes, allow_duplicate=True)
+    assert record.campaign != seed_campaign and record.campaign.items.count() == 20
+    entry = AuditEntry.objects.get(action="notice.imported", target_id=str(record.pk))
+    assert entry.detail["duplicate_confirmed"] is True
+    assert entry.detail["duplicate_of"] == [seed_campaign.pk]
+
+
+def test_another_district_imports_the_same_notice_freely(
+    huangpu, huangpu_admin, seed_campaign, seed_notice_bytes
+):
+    record = import_again(huangpu, huangpu_admin, seed_notice_bytes)
+    assert record.campaign.org_unit == huangpu
+
+
+def test_the_upload_page_stops_a_second_import_and_links_the_existing_campaign(
     client, admin, pudong, seed_campaign, seed_notice_bytes
 ):
     client.force_login(admin)
-    upload(client, org_unit=pudong.pk, file=named(seed_notice_bytes, SEED_NOTICE.name))
+    file = named(seed_notice_bytes, SEED_NOTICE.name)
+    response = upload(client, org_unit=pudong.pk, file=file)
+    assert response.status_code == 200
+    page = response.content.decode()
+    overview = reverse("campaigns:overview", kwargs={"pk": seed_campaign.pk})
+    assert f'href="{overview}"' in page and "发文字号相同" in page
+    assert "不能导入：浦东新区已有同一份通知的活动" in page
+    assert 'name="allow_duplicate"' in page
+    assert Campaign.objects.count() == 1
+
+    # Ticked: the draft is made, and its review page still shows the campaign it duplicates.
+    file = named(seed_notice_bytes, SEED_NOTICE.name)
+    response = upload(client, org_unit=pudong.pk, file=file, allow_duplicate="on")
     second = Campaign.objects.exclude(pk=seed_campaign.pk).get()
-    page = client.get(reverse("notices:review", kwargs={"pk": second.pk})).content.decode()
-    assert "请确认不是重复导入" in page
+    assert response.url == reverse("notices:review", kwargs={"pk": second.pk})
+    page = client.get(response.url).content.decode()
+    assert f'href="{overview}"' in page and 'name="allow_duplicate"' in page
+
+
+def test_publishing_from_the_review_page_needs_the_box_ticked(
+    client, admin, pudong, seed_campaign, seed_notice_bytes
+):
+    second = import_again(pudong, admin, seed_notice_bytes, allow_duplicate=True).campaign
+    client.force_login(admin)
+    review = reverse("notices:review", kwargs={"pk": second.pk})
+    data = review_data(client, second)
+    data["campaign-theme"] = "质量强国"
+    data["publish"] = "1"
+    page = client.post(review, data, follow=True).content.decode()
+    assert "修改已保存，但还不能发布" in page and "不能发布：浦东新区已有同一份通知的活动" in page
+    second.refresh_from_db()
+    assert second.theme == "质量强国" and second.is_draft
+
+    data["allow_duplicate"] = "1"
+    response = client.post(review, data)
+    assert response.url == reverse("campaigns:overview", kwargs={"pk": second.pk})
+    second.refresh_from_db()
+    assert second.is_published
+    entry = AuditEntry.objects.get(action="campaign.published", target_id=str(second.pk))
+    assert entry.detail == {"duplicate_confirmed": True, "duplicate_of": [seed_campaign.pk]}
 
 
 def test_command_prints_what_was_read(capsys, tmp_path, seed_notice_bytes):
