@@ -1,27 +1,29 @@
 """Workbooks people exchange: reading an uploaded .xlsx table and writing one with Chinese
-headers that opens cleanly in Excel and WPS. No Django here."""
+headers that opens cleanly in Excel and WPS. No Django here.
+
+Reading goes through `sheetreader`, which keeps a hostile upload within bounds of size, shape
+and time.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import io
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from .sheetreader import MAX_COLUMNS, READ_SECONDS, XlsxError, sheet_rows
+
 MAX_XLSX_BYTES = 10 * 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class XlsxError(Exception):
-    """A workbook that cannot be read; ``message`` says why, in Chinese."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# The rows a header may sit in, counted from the top.
+HEADER_ROWS = 10
+# Rows read beyond a table's data-row limit: the header and blank rows between the data.
+SPARE_ROWS = 10_000
 
 
 @dataclass
@@ -36,11 +38,14 @@ def read_table(
     required: Sequence[str],
     optional: Sequence[str] = (),
     max_rows: int = 20_000,
+    seconds: float = READ_SECONDS,
 ) -> list[Row]:
     """The rows of the first sheet as ``{header: text}``, blank rows skipped.
 
     The header row is the first row that names every required column; columns are found by
-    name, so users may reorder them or add their own.
+    name, so users may reorder them or add their own. Raises ``XlsxError`` with a Chinese
+    message for a file that is not .xlsx, is broken, too large or too slow to read, has other
+    headers, no rows or more than ``max_rows``.
     """
     if len(data) > MAX_XLSX_BYTES:
         raise XlsxError(
@@ -51,44 +56,39 @@ def read_table(
         raise XlsxError(
             "文件不是 Excel 工作簿（.xlsx）。请用模板填写后上传；.xls 请先另存为 .xlsx。"
         )
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise XlsxError(
-            "无法读取这个 Excel 文件，文件可能已损坏。请重新保存为 .xlsx 后上传。"
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header_row, columns = _find_header(rows, required, optional)
-        table: list[Row] = []
-        for number, values in enumerate(rows, start=header_row + 1):
+    table: list[Row] = []
+    rows = sheet_rows(data, max_rows=max_rows + SPARE_ROWS, seconds=seconds)
+    with contextlib.closing(rows):
+        columns = _find_header(rows, required, optional)
+        for number, values in rows:
             texts = {name: _text(values, index) for name, index in columns.items()}
             if not any(texts.values()):
                 continue
             if len(table) >= max_rows:
                 raise XlsxError(f"表格超过 {max_rows} 行上限，请分成几个文件导入。")
             table.append(Row(number, texts))
-    finally:
-        workbook.close()
     if not table:
         raise XlsxError("表格中没有数据行。")
     return table
 
 
 def _find_header(
-    rows, required: Sequence[str], optional: Sequence[str]
-) -> tuple[int, dict[str, int]]:
-    for number, values in enumerate(rows, start=1):
+    rows: Iterator[tuple[int, tuple]], required: Sequence[str], optional: Sequence[str]
+) -> dict[str, int]:
+    """Column positions by header name, from the first row naming every required column;
+    ``rows`` is left at the row below it."""
+    for number, values in rows:
+        if number > HEADER_ROWS:
+            break
         cells = [
             str(value).strip().replace(" ", "") if value is not None else "" for value in values
         ]
         if all(name in cells for name in required):
-            columns = {name: cells.index(name) for name in (*required, *optional) if name in cells}
-            return number, columns
-        if number >= 10:
-            break
-    raise XlsxError(f"没有找到表头。第一行应包含这些列：{'、'.join(required)}。请使用下载的模板。")
+            return {name: cells.index(name) for name in (*required, *optional) if name in cells}
+    raise XlsxError(
+        f"没有找到表头。前 {HEADER_ROWS} 行、前 {MAX_COLUMNS} 列中应有一行包含这些列："
+        f"{'、'.join(required)}。请使用下载的模板。"
+    )
 
 
 def _text(values: tuple, index: int) -> str:
