@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import io
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -170,31 +171,31 @@ def write_workbook(sheets: Sequence[Sheet], *, notes: Sequence[str] = ()) -> byt
                 column.number_format = "@"  # also for the rows a person adds
         for validation in table.validations:
             sheet.data_validations.append(validation)
-        text = {table.headers.index(name) for name in table.text_columns}
-        sheet.append([_cell(sheet, header, **_HEADER_STYLE) for header in table.headers])
-        for row in table.examples:
-            sheet.append(_cells(sheet, row, text, _EXAMPLE_STYLE))
-        for row in table.rows:
-            sheet.append(_cells(sheet, row, text, {}))
+        sheet.append([_cell(sheet, header, _HEADER_STYLE) for header in table.headers])
+        for rows, style in ((table.examples, _EXAMPLE_STYLE), (table.rows, {})):
+            styles = _column_styles(table, style)
+            for row in rows:
+                cells = zip(row, itertools.chain(styles, itertools.repeat(style)), strict=False)
+                sheet.append([_cell(sheet, value, cell_style) for value, cell_style in cells])
     if notes:
         help_sheet = workbook.create_sheet("说明")
         help_sheet.column_dimensions["A"].width = 100
         for note in notes:
-            help_sheet.append([_cell(help_sheet, note)])
+            help_sheet.append([_cell(help_sheet, note, {})])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _cells(sheet, row: Sequence, text: set[int], style: dict) -> list[WriteOnlyCell]:
-    """The cells of a row; those at the ``text`` positions formatted as text."""
+def _column_styles(table: Sheet, style: dict) -> list[dict]:
+    """``style`` for each column, with the text format in the text columns."""
     return [
-        _cell(sheet, value, **style, **({"number_format": "@"} if index in text else {}))
-        for index, value in enumerate(row)
+        {**style, "number_format": "@"} if header in table.text_columns else style
+        for header in table.headers
     ]
 
 
-def _cell(sheet, value, **style) -> WriteOnlyCell:
+def _cell(sheet, value, style: dict) -> WriteOnlyCell:
     """The one place a value becomes a cell."""
     if isinstance(value, str):
         # Control characters XML cannot hold (a vertical tab pasted into a complaint) would

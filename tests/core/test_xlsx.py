@@ -59,7 +59,7 @@ def test_template_sheets_have_examples_text_columns_and_dropdowns():
             Sheet(
                 "单位",
                 ["名称", "类型", "代码"],
-                [],
+                [["甲", "镇", "0456"], ["乙", "街道", "0789", "表外的一列"]],
                 [20, 10, 20],
                 examples=[["（示例）", "街道", "0123"]],
                 text_columns=["代码"],
@@ -70,6 +70,9 @@ def test_template_sheets_have_examples_text_columns_and_dropdowns():
     sheet = load_workbook(io.BytesIO(data))["单位"]
     assert sheet["A2"].value == "（示例）" and sheet["A2"].font.italic
     assert sheet["C2"].value == "0123" and sheet["C2"].number_format == "@"
+    assert [(c.value, c.number_format) for c in sheet["C"][2:]] == [("0456", "@"), ("0789", "@")]
+    assert sheet["A3"].value == "甲" and not sheet["A3"].font.italic
+    assert sheet["D4"].value == "表外的一列" and sheet["D4"].number_format == "General"
     # Rows a person adds later keep codes as typed, leading zeros and all.
     assert sheet.column_dimensions["C"].number_format == "@"
     assert [str(v.sqref) for v in sheet.data_validations.dataValidation] == ["B2:B100"]
