@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+import os
 import statistics
 import sys
 import time
@@ -25,25 +26,19 @@ from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import django
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qualitymonth.settings")
+django.setup()
 
 from openpyxl import load_workbook  # noqa: E402
 from openpyxl.utils import get_column_letter  # noqa: E402
 
 from qualitymonth.core.xlsx import XlsxError, read_table, write_table  # noqa: E402
+from qualitymonth.orgs.importing import HEADERS  # noqa: E402
 from tests.core.hostile_xlsx import EXPECTED, MAIN, XML, hostile, workbook  # noqa: E402
-
-HEADERS = [
-    "单位名称",
-    "上级单位",
-    "单位类型",
-    "单位代码",
-    "统一社会信用代码",
-    "地址",
-    "联系人",
-    "联系电话",
-]
 
 
 def unit_rows(count: int) -> list[list[str]]:
