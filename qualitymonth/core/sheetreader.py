@@ -10,11 +10,13 @@ the format (ECMA-376 Part 1, §18.3.1 sheetData and §18.4 shared strings): this
 only the parts that hold them (the package and workbook relationships, the workbook, the shared
 strings, the first worksheet) through expat in 64 KB chunks, and keeps every bound as it goes:
 
-- size: each part is decompressed as it is read and refused past ``MAX_PART_BYTES``; the sizes
-  the zip declares are never trusted;
-- shape: cells right of ``max_columns`` are skipped without being kept, and rows without a
-  value are not returned at all, so a sheet padded out to column XFD costs one pass of the
-  parser and nothing more (the ``<dimension>`` a sheet declares is never read);
+- size: each part is decompressed as it is read and refused past ``MAX_PART_BYTES``, the sizes
+  the zip declares never trusted; a single token (a comment, a tag) past ``MAX_TOKEN_BYTES``
+  and more than ``MAX_SHARED_STRINGS`` texts are refused too;
+- shape: cells right of ``max_columns`` are skipped without being kept, rows without a value
+  are not returned at all, and the first cell below ``max_rows`` ends the reading, so a sheet
+  padded out to row 200,000 and column XFD costs a fraction of a second (the ``<dimension>`` a
+  sheet declares is never read);
 - time: the clock is checked after every chunk, and each chunk is a bounded amount of work;
 - XML: a document type declaration is refused outright (no part of a workbook has one), so no
   entity is ever expanded (billion laughs) or fetched (XXE).
@@ -358,7 +360,7 @@ class _Worksheet(_Text):
     def start(self, name: str, attrs: dict) -> None:
         local = _local(name)
         if local == "row":
-            self.row_number = _number(attrs.get("r"), self.row_number + 1, EXCEL_MAX_ROW)
+            self.row_number = _row_number(attrs.get("r"), self.row_number)
             self.cells = {}
             self.column = 0
         elif local == "c":
@@ -402,11 +404,9 @@ class _Worksheet(_Text):
             self.pieces.append(data)
 
 
-def _number(text: str | None, default: int, highest: int) -> int:
-    if text is None:
-        return default
-    number = int(text)
-    if not 1 <= number <= highest:
+def _row_number(text: str | None, previous: int) -> int:
+    number = previous + 1 if text is None else int(text)
+    if not 1 <= number <= EXCEL_MAX_ROW:
         raise _Broken(f"row {number}")
     return number
 
@@ -436,7 +436,12 @@ def _value(cell_type: str, text: str, strings: list[str]):
     """A cell's value from its type (§18.18.11 ST_CellType) and the text of its ``<v>`` or
     inline string."""
     if cell_type == "s":
-        return strings[int(text)] if text.strip() else None
+        if not text.strip():
+            return None
+        index = int(text)
+        if index < 0:
+            raise _Broken(f"shared string {index}")
+        return strings[index]
     if cell_type == "b":
         return text.strip() in ("1", "true") if text.strip() else None
     if cell_type == "n":

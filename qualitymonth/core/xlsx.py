@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import io
-import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -175,8 +174,12 @@ def write_workbook(sheets: Sequence[Sheet], *, notes: Sequence[str] = ()) -> byt
         for rows, style in ((table.examples, _EXAMPLE_STYLE), (table.rows, {})):
             styles = _column_styles(table, style)
             for row in rows:
-                cells = zip(row, itertools.chain(styles, itertools.repeat(style)), strict=False)
-                sheet.append([_cell(sheet, value, cell_style) for value, cell_style in cells])
+                sheet.append(
+                    [
+                        _cell(sheet, value, styles[index] if index < len(styles) else style)
+                        for index, value in enumerate(row)
+                    ]
+                )
     if notes:
         help_sheet = workbook.create_sheet("说明")
         help_sheet.column_dimensions["A"].width = 100

@@ -144,3 +144,13 @@ def test_too_many_shared_strings_are_refused(monkeypatch):
     strings = f'{XML}<sst xmlns="{MAIN}">' + "<si><t>字</t></si>" * 4 + "</sst>"
     with pytest.raises(XlsxError, match="文字条目超过"):
         rows_of(workbook(sheet_xml([["甲"]]), strings))
+
+
+@pytest.mark.parametrize("index", ["-1", "1", "x"])
+def test_a_shared_string_that_is_not_there_is_damage_not_another_text(index):
+    strings = f'{XML}<sst xmlns="{MAIN}"><si><t>甲</t></si></sst>'
+    sheet = sheet_xml([]).replace(
+        "<sheetData>", f'<sheetData><row r="1"><c r="A1" t="s"><v>{index}</v></c></row>'
+    )
+    with pytest.raises(XlsxError, match="文件可能已损坏"):
+        rows_of(workbook(sheet, strings))
