@@ -337,7 +337,7 @@ def _open(data: bytes) -> zipfile.ZipFile:
     if end is not None and end[zipfile._ECD_SIZE] > MAX_DIRECTORY_BYTES:
         raise PackageError(
             f"上报包的文件目录过大（超过 {MAX_DIRECTORY_BYTES // 1024} KB），"
-            f"不是本平台导出的上报包。",
+            "不是本平台导出的上报包。",
             "too_large",
         )
     try:
@@ -411,8 +411,9 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
         # Flags the checks above do not know (a "patched" entry, strong encryption).
         raise PackageError(f"上报包中的文件 {name} 使用了不支持的压缩方式。", "corrupt") from error
     if len(body) > limit:
+        size = f"{limit // 1024 // 1024} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
         raise PackageError(
-            f"上报包中的文件 {name} 过大（超过 {limit // 1024 // 1024 or 1} MB），已拒绝导入。"
+            f"上报包中的文件 {name} 过大（超过 {size}），已拒绝导入。"
             if info.filename in (MANIFEST, SIGNATURE)
             else f"上报包解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB 上限，已拒绝导入。",
             "too_large",
@@ -637,7 +638,7 @@ class _Shape:
             self.fail(f"{where}.{key}", "不是数字或超出范围")
 
 
-_FIGURE = re.compile(r"-?\d{1,12}(\.\d{1,2})?")
+_FIGURE = re.compile(r"-?[0-9]{1,12}(\.[0-9]{1,2})?")
 
 
 def validate_manifest(manifest: dict) -> None:

@@ -57,7 +57,8 @@ def send(request, pk: int):
     manifest, _files = campaign_manifest(campaign)
     summary = CampaignSummary.objects.filter(campaign=campaign).first()
     try:
-        key, key_problem = signing.fingerprint(services.signing_key(campaign.org_unit)), ""
+        key = services.signing_key(campaign.org_unit).public_key()
+        key, key_problem = signing.fingerprint(key), ""
     except ValidationError as error:
         key, key_problem = "", error.messages[0]
     return render(
