@@ -226,7 +226,7 @@ def _revoke(key: DistrictKey, by, reason: str) -> None:
         key,
         org_unit=key.district,
         before={"revoked_at": None},
-        after={"revoked_at": key.revoked_at},
+        after={"revoked_at": key.revoked_at.isoformat()},
         reason=reason,
     )
 
