@@ -344,6 +344,10 @@ def _open(data: bytes) -> zipfile.ZipFile:
         return zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise not_zip from error
+    except NotImplementedError as error:  # a zip needing a newer version, spanning disks
+        raise PackageError(
+            "上报包使用了本平台不支持的压缩格式，请直接上传区级平台导出的原文件。", "corrupt"
+        ) from error
 
 
 def _unsafe(name: str) -> bool:

@@ -568,3 +568,11 @@ def test_a_formula_whose_value_no_decimal_can_state_gives_no_figure():
     assert read_package(build_package(data, FILES, KEY)).manifest["figures"]["derived"] == {
         "比": None
     }
+
+
+def test_a_zip_needing_a_newer_zip_version_is_refused():
+    """Found by the fuzzer: zipfile raises NotImplementedError opening such a zip."""
+    data = bytearray(good())
+    at = data.index(b"PK\x01\x02")
+    struct.pack_into("<H", data, at + 6, 64)  # version needed to extract: 6.4
+    assert "不支持的压缩格式" in refused(bytes(data), "corrupt")
