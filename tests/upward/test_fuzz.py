@@ -248,13 +248,13 @@ def _read(data: bytes) -> None:
         event("read")
 
 
-@examples(60)
+@examples(300)
 @given(data=zips())
 def test_any_zip_is_read_or_refused(data):
     _read(data)
 
 
-@examples(60)
+@examples(300)
 @given(data=st.data())
 def test_any_tampered_package_is_read_or_refused(data):
     _read(tampered(data.draw, GOOD, PURE_SIGNERS))
@@ -285,7 +285,7 @@ def stage(district_campaign, exported, city, huangpu, settings) -> Stage:
     return Stage(exported.data, signers, Path(settings.MEDIA_ROOT))
 
 
-@examples(25)
+@examples(120)
 @given(data=st.data())
 def test_any_upload_is_received_or_refused_leaving_only_the_audit_entry(
     data, stage, city, city_viewer
