@@ -23,6 +23,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -99,7 +100,7 @@ def package_filename(campaign: Campaign) -> str:
     return f"{campaign.name}上报包.zip"
 
 
-def signing_key(district: OrgUnit):
+def signing_key(district: OrgUnit) -> Ed25519PrivateKey:
     """The district's private signing key, or `ValidationError` saying how to make one."""
     try:
         key = keys.load(district.name)
@@ -155,10 +156,10 @@ def register_key(district: OrgUnit, public_key: str, fingerprint: str, by) -> Di
         raise ValidationError("只能为市级下属的区登记上报包签名密钥。")
     _require_receive(by, city)
     try:
-        found = signing.fingerprint(signing.public_key(public_key))
+        key = signing.public_key(public_key)
     except signing.KeyFormatError as error:
         raise ValidationError({"public_key": str(error)}) from error
-    heard = signing.normal_fingerprint(fingerprint)
+    found, heard = signing.fingerprint(key), signing.normal_fingerprint(fingerprint)
     if heard != found:
         raise ValidationError(
             {
@@ -167,14 +168,15 @@ def register_key(district: OrgUnit, public_key: str, fingerprint: str, by) -> Di
                 "请与区级再次核对；指纹对不上时不要登记，公钥可能在传递中被替换。"
             }
         )
-    pem = signing.public_pem(signing.public_key(public_key))
     try:
         with transaction.atomic():
             OrgUnit.objects.select_for_update().get(pk=district.pk)  # one registration at a time
-            earlier = DistrictKey.objects.filter(fingerprint=found).select_related("district")
-            if earlier.exists():
+            earlier = (
+                DistrictKey.objects.filter(fingerprint=found).select_related("district").first()
+            )
+            if earlier is not None:
                 raise ValidationError(
-                    f"这个公钥已经登记过（{earlier.first().district.name}），不能再次登记；"
+                    f"这个公钥已经登记过（{earlier.district.name}），不能再次登记；"
                     "吊销的密钥不能重新启用，请区级运行 qualitymonth upward-keygen "
                     f"--district {district.name} --rotate 生成新密钥。"
                 )
@@ -183,7 +185,7 @@ def register_key(district: OrgUnit, public_key: str, fingerprint: str, by) -> Di
                 _revoke(current, by, "登记了新密钥（密钥轮换）")
             row = DistrictKey.objects.create(
                 district=district,
-                public_key=pem,
+                public_key=signing.public_pem(key),
                 fingerprint=found,
                 registered_by=by if getattr(by, "pk", None) else None,
             )

@@ -57,10 +57,9 @@ def send(request, pk: int):
     manifest, _files = campaign_manifest(campaign)
     summary = CampaignSummary.objects.filter(campaign=campaign).first()
     try:
-        key = services.signing_key(campaign.org_unit).public_key()
-        key, key_problem = signing.fingerprint(key), ""
+        key, key_problem = services.signing_key(campaign.org_unit).public_key(), ""
     except ValidationError as error:
-        key, key_problem = "", error.messages[0]
+        key, key_problem = None, error.messages[0]
     return render(
         request,
         "upward/send.html",
@@ -71,7 +70,7 @@ def send(request, pk: int):
             "summary": summary,
             "photo_count": summary.photos.count() if summary else None,
             "filename": services.package_filename(campaign),
-            "key": key,
+            "key_fingerprint": signing.fingerprint(key) if key else "",
             "key_problem": key_problem,
         },
     )
