@@ -127,7 +127,7 @@ def keygen_hint(district: str) -> str:
     """What the district must do to sign its packages, for messages that ask for it."""
     return (
         f"请{district}的区级平台管理员运行 qualitymonth upward-keygen --district {district} "
-        "生成签名密钥，并把公钥交市级登记（市级在“上报包签名密钥”页面登记）"
+        "生成（或显示）签名密钥，并把公钥交市级登记（市级在“上报包签名密钥”页面登记）"
     )
 
 

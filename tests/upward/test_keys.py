@@ -66,8 +66,9 @@ def test_a_fingerprint_that_does_not_match_is_refused_and_nothing_registered(hua
     with pytest.raises(ValidationError) as caught:
         services.register_key(huangpu, _pem(swapped), _fingerprint(key), city_viewer)
     [message] = caught.value.message_dict["fingerprint"]
-    assert message.startswith(f"指纹不符：这个公钥的指纹是 {_fingerprint(swapped)}")
+    assert message.startswith(f"指纹不符：区级告知的指纹“{_fingerprint(key)}”不是这个公钥的指纹")
     assert "公钥可能在传递中被替换" in message
+    assert _fingerprint(swapped) not in message  # to be heard from the district, not copied
     assert not DistrictKey.objects.exists() and not AuditEntry.objects.exists()
 
 

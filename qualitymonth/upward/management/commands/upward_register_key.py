@@ -38,13 +38,9 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"无法读取文件 {key}：{error.strerror}") from error
         if not fingerprint.strip():
-            try:
-                shown = signing.fingerprint(signing.public_key(text))
-            except signing.KeyFormatError as error:
-                raise CommandError(str(error)) from error
             raise CommandError(
-                f"这个公钥的指纹是 {shown}。请与{district}电话核对后，"
-                "加 --fingerprint 写上区级念出的指纹，再运行一次。"
+                f"请先与{district}电话核对：由区级念出密钥指纹，"
+                "加 --fingerprint 写上听到的指纹再运行。"
             )
         try:
             row = services.register_key(found, text, fingerprint, actor(user))
