@@ -493,12 +493,12 @@ def _check_signature(
         raise malformed from error
     if len(signature) != signing.SIGNATURE_BYTES:
         raise malformed
-    claimed, shown_key = shown(claimed), shown(fingerprint)
+    named, shown_key = shown(claimed), shown(fingerprint)  # as messages quote them
     key = keys.get(fingerprint)
     if key is None:
         raise PackageError(
-            f"上报包由{claimed}的密钥 {shown_key} 签名，但市级没有登记这个密钥，已拒绝导入。"
-            f"如{claimed}确属本市，{keygen_hint(claimed)}，并在电话中核对密钥指纹，"
+            f"上报包由{named}的密钥 {shown_key} 签名，但市级没有登记这个密钥，已拒绝导入。"
+            f"如{named}确属本市，{keygen_hint(named)}，并在电话中核对密钥指纹，"
             "登记后再上传。",
             "unknown_key",
         )
@@ -512,14 +512,14 @@ def _check_signature(
         )
     if key.district != claimed:
         raise PackageError(
-            f"上报包自称来自{claimed}，签名密钥 {shown_key} 却登记在{key.district}名下，"
-            f"一个区的密钥不能为别的区签名，已拒绝导入。{keygen_hint(claimed)}。",
+            f"上报包自称来自{named}，签名密钥 {shown_key} 却登记在{key.district}名下，"
+            f"一个区的密钥不能为别的区签名，已拒绝导入。{keygen_hint(named)}。",
             "wrong_district",
         )
     if not signing.verify(key.public_key, signature, _signed_message(claimed, manifest)):
         raise PackageError(
             "上报包的签名与内容不符：上报包在区级导出后被改动过，或签名是伪造的，已拒绝导入。"
-            f"请{claimed}重新导出上报包后再上传。",
+            f"请{named}重新导出上报包后再上传。",
             "bad_signature",
         )
     return fingerprint, key.district

@@ -576,3 +576,11 @@ def test_a_zip_needing_a_newer_zip_version_is_refused():
     at = data.index(b"PK\x01\x02")
     struct.pack_into("<H", data, at + 6, 64)  # version needed to extract: 6.4
     assert "不支持的压缩格式" in refused(bytes(data), "corrupt")
+
+
+def test_a_district_whose_name_messages_would_shorten_still_signs():
+    long_name = "浦东新区" * 20  # past what a message quotes whole
+    data = manifest()
+    data["unit"] = {**data["unit"], "name": long_name}
+    read = read_package(build_package(data, FILES, KEY), registered(KEY, long_name))
+    assert read.manifest["unit"]["name"] == long_name
