@@ -171,7 +171,7 @@ def campaign_manifest(
     to count every figure of ``core.figures`` as the district does: the plan, the district, the
     assignments, every event registered, the accepted reports with their units and figures,
     and the summary's photos of accepted reports, with those photos' files by package path. The
-    file list and checksum are added by `package.build_package`."""
+    file list and signature are added by `package.build_package`."""
     reports = list(accepted_reports(campaign))
     events = list(
         Event.objects.filter(item__campaign=campaign)
