@@ -52,7 +52,9 @@ from qualitymonth.reports.models import Report, ReportValue
 from qualitymonth.summaries.queries import accepted_reports
 from qualitymonth.summaries.services import unit_figures
 from qualitymonth.upward import services as upward
+from qualitymonth.upward.keys import KEY_DIR_VARIABLE
 from tests.conftest import make_person
+from tests.upward.conftest import register_district_key
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -384,14 +386,19 @@ def from_manifest(manifest: dict) -> dict:
 
 
 @pytest.fixture
-def stage(seed_campaign, admin, pudong, city):
+def stage(seed_campaign, admin, pudong, city, tmp_path, monkeypatch):
     """A published campaign with metrology figures and 合格率 on item 19, and a second
-    deployment's city (another "上海市" with its own 浦东新区) that receives the packages."""
+    deployment's city (another "上海市" with its own 浦东新区, where Pudong's key is registered)
+    that receives the packages."""
     campaign = publish_campaign(seed_campaign, admin)
     set_indicators(campaign.items.get(number=19), admin, METROLOGY)
     Formula.objects.create(campaign=campaign, name="合格率", expression="合格台数 / 检定台数")
     other_city = OrgUnit.objects.create(name="上海市", kind=OrgUnit.Kind.CITY)
-    OrgUnit.objects.create(name="浦东新区", kind=OrgUnit.Kind.DISTRICT, parent=other_city)
+    other_pudong = OrgUnit.objects.create(
+        name="浦东新区", kind=OrgUnit.Kind.DISTRICT, parent=other_city
+    )
+    monkeypatch.setenv(KEY_DIR_VARIABLE, str(tmp_path / "upward-keys"))
+    register_district_key(pudong, at=other_pudong)
     receiver = make_person("city_office", Role.CITY_VIEWER, other_city)
     return campaign, other_city, receiver
 
