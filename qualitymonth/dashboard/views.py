@@ -163,7 +163,9 @@ def city_home(request):
     if city is None:
         raise Http404
     latest = (
-        Campaign.objects.filter(org_unit__path__startswith=city.path)
+        Campaign.objects.filter(
+            org_unit__path__startswith=city.path, status=Campaign.Status.PUBLISHED
+        )
         .order_by("-year")
         .values_list("year", flat=True)
         .first()

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
 from qualitymonth.accounts.scope import scope_of
+from qualitymonth.campaigns.models import Campaign
 
 from .models import Report
 
@@ -18,6 +19,7 @@ def review_queue(user) -> QuerySet[Report]:
         Report.objects.filter(
             org_unit__in=scope_of(user).units("report.review"), status=Report.Status.SUBMITTED
         )
+        .exclude(item__campaign__status=Campaign.Status.ARCHIVED)  # let go of: none to review
         .select_related("item__campaign", "org_unit", "author")
         .order_by("submitted_at", "id")
     )

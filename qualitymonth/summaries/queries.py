@@ -33,9 +33,11 @@ def visible_summaries(user) -> QuerySet[UnitSummary]:
 
 def review_list(user, status: str | None = UnitSummary.Status.SUBMITTED) -> QuerySet[UnitSummary]:
     """Summaries of the units the user reviews, waiting first; ``status=None`` for all."""
-    summaries = UnitSummary.objects.filter(
-        org_unit__in=scope_of(user).units("report.review")
-    ).select_related("campaign__org_unit", "org_unit", "author")
+    summaries = (
+        UnitSummary.objects.filter(org_unit__in=scope_of(user).units("report.review"))
+        .exclude(campaign__status=Campaign.Status.ARCHIVED)  # let go of: none to review
+        .select_related("campaign__org_unit", "org_unit", "author")
+    )
     if status:
         summaries = summaries.filter(status=status)
     return summaries.order_by("submitted_at", "id")

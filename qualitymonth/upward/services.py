@@ -279,9 +279,13 @@ def check_package(data: bytes, city: OrgUnit) -> Checked:
         raise PackageError(
             f"上报包的活动类型“{package.shown(campaign['kind'])}”无效。", "bad_manifest"
         )
-    native = Campaign.objects.filter(
-        org_unit=district, year=campaign["year"], kind=campaign["kind"], upward_package=None
-    ).first()
+    native = (
+        Campaign.objects.filter(
+            org_unit=district, year=campaign["year"], kind=campaign["kind"], upward_package=None
+        )
+        .exclude(status=Campaign.Status.ARCHIVED)  # a campaign let go of runs here no longer
+        .first()
+    )
     if native is not None:
         raise PackageError(
             f"{native.name}就在本平台运行，市级已能直接看到，无需导入上报包。", "native"

@@ -254,3 +254,15 @@ def test_an_oversize_photo_is_refused_before_it_is_read(client, draft, reporter)
     assert draft.photos.count() == 0
     draft.refresh_from_db()
     assert draft.content == "在社区开展质量知识宣传。"  # what was typed is kept
+
+
+def test_an_archived_campaign_leaves_the_review_queue(draft, reporter, reviewer, admin):
+    from qualitymonth.campaigns.services import archive_campaign, restore_campaign
+    from qualitymonth.reports.queries import review_queue
+
+    services.submit_report(draft, reporter)
+    assert list(review_queue(reviewer)) == [draft]
+    campaign = archive_campaign(draft.item.campaign, admin)
+    assert list(review_queue(reviewer)) == []
+    restore_campaign(campaign, admin)
+    assert list(review_queue(reviewer)) == [draft]

@@ -273,3 +273,15 @@ def _upload(data: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/zip")
+
+
+def test_a_district_that_archived_its_campaign_here_sends_a_package_again(
+    district_campaign, exported, admin, city, city_viewer
+):
+    """A district that moved to its own deployment archives the campaign it ran here; its
+    package is then what the city counts."""
+    from qualitymonth.campaigns.services import archive_campaign
+
+    archive_campaign(district_campaign, admin)
+    row = services.import_file(exported.data, "p.zip", city_viewer, city)
+    assert district_campaigns(city, 2024, "quality_month") == [row.campaign]
