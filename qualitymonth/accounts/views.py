@@ -16,7 +16,7 @@ from qualitymonth.core.feedback import show_errors
 from qualitymonth.core.uploads import PendingUpload
 from qualitymonth.core.xlsx import XlsxError, read_table
 
-from . import people_import, services
+from . import lockout, people_import, services
 from .forms import PeopleFilterForm, PersonForm, RoleFields, UploadForm
 from .queries import people_in_scope
 from .scope import scope_of
@@ -52,7 +52,10 @@ def people_list(request):
         role=criteria.get("role", ""),
     )
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/people_list.html", {"filters": filters, "page": page})
+    locked = lockout.locked_usernames(person.username for person in page)
+    return render(
+        request, "accounts/people_list.html", {"filters": filters, "page": page, "locked": locked}
+    )
 
 
 @login_required
@@ -108,6 +111,7 @@ def person_detail(request, pk: int):
             "form": form,
             "role_form": role_form,
             "memberships": person.memberships.select_related("org_unit"),
+            "lock": lockout.lock_status(person.username),
         },
     )
 
@@ -136,6 +140,9 @@ def person_action(request, pk: int):
                 raise ValidationError(_("请选择单位和角色。"))
             services.add_membership(person, request.user, **role_form.cleaned_data)
             messages.success(request, _("已添加角色。"))
+        elif action == "unlock_login":
+            services.unlock_login(person, request.user)
+            messages.success(request, _("已解除登录锁定。"))
         elif action == "remove_role":
             membership = get_object_or_404(person.memberships, pk=request.POST.get("membership"))
             services.remove_membership(membership, request.user)
@@ -209,6 +216,19 @@ def _counts(rows) -> dict:
     return counts
 
 
+class LoginView(auth_views.LoginView):
+    """Log in; the browser is remembered as one the person uses (``lockout.remember_browser``),
+    so a lock on their account by someone guessing elsewhere does not keep them out."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.remember_browser(self.request, response, form.get_user())
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """A person sets their own password; the temporary one from an admin stops working."""
 
@@ -219,5 +239,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         services.password_changed(self.request.user)
         update_session_auth_hash(self.request, self.request.user)
+        lockout.remember_browser(self.request, response, self.request.user)
         messages.success(self.request, _("密码已修改。"))
         return response
