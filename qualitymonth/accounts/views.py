@@ -31,10 +31,15 @@ def _admin_units(request):
     return units
 
 
-def _person(request, pk: int):
-    """A person the admin manages; anyone else is "not found"."""
+def _visible_person(request, pk: int):
+    """A person with a role in the admin's units; anyone else is "not found"."""
     _admin_units(request)
-    person = get_object_or_404(people_in_scope(request.user), pk=pk)
+    return get_object_or_404(people_in_scope(request.user), pk=pk)
+
+
+def _person(request, pk: int):
+    """A person the admin manages: every role of theirs lies in the admin's units."""
+    person = _visible_person(request, pk)
     if not services.can_manage(request.user, person):
         raise PermissionDenied(_("此人在您管理范围以外的单位也有角色，请由上级管理员管理。"))
     return person
@@ -89,7 +94,12 @@ def person_new(request):
 
 @login_required
 def person_detail(request, pk: int):
-    person = _person(request, pk)
+    """The person's details and roles; read-only, with only the roles in the admin's units,
+    for someone who also serves beyond them."""
+    if request.method == "POST":
+        person = _person(request, pk)
+    else:
+        person = _visible_person(request, pk)
     units = _admin_units(request)
     form = PersonForm(request.POST or None, instance=person)
     role_form = RoleFields(units=units, prefix="role")
@@ -110,7 +120,8 @@ def person_detail(request, pk: int):
             "person": person,
             "form": form,
             "role_form": role_form,
-            "memberships": person.memberships.select_related("org_unit"),
+            "memberships": person.visible_roles,
+            "manageable": services.can_manage(request.user, person),
             "lock": lockout.lock_status(person.username),
         },
     )
