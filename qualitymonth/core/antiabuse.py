@@ -20,10 +20,21 @@ Captcha
     simple ones. Use ``CaptchaForm`` (or add ``captcha = captcha_field()`` to a form) on every
     public form; tests switch on the library's documented test mode (``CAPTCHA_TEST_MODE``,
     answer "PASSED") through the ``captcha_test_mode`` fixture, never in settings.
+
+    Looking costs nothing: the library stores a challenge each time a form is drawn, so every
+    view of a public page (a link shared in a WeChat group, its preview, a crawler) was a
+    database write. Here the form carries a key made without the database (``captcha_key``:
+    when, a random part, our signature), and the challenge row is made when its picture is
+    drawn (``captcha_image``), which only a person's browser asks for. The library then checks
+    the answer as before and deletes the row: one try per picture. A key that is not ours, or
+    older than ``CAPTCHA_TIMEOUT``, draws nothing. Expired rows are swept whenever a picture
+    is drawn and whenever a form is checked (and ``qualitymonth captcha_clean`` sweeps them
+    on demand).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import math
@@ -37,6 +48,9 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .security import client_ip
@@ -115,12 +129,71 @@ def challenge() -> tuple[str, str]:
     return text, text
 
 
+def _key_signature(body: str) -> str:
+    return salted_hmac("qualitymonth.core.antiabuse.captcha", body).hexdigest()[:16]
+
+
+def captcha_key(now: float | None = None) -> str:
+    """A new captcha key, made without touching the database: 8 hex digits of the time it was
+    made, 16 random, 16 of our signature (40 in all, the size of the library's keys)."""
+    body = f"{int(now if now is not None else time.time()):08x}{secrets.token_hex(8)}"
+    return body + _key_signature(body)
+
+
+def _key_made_at(key: str) -> float | None:
+    """When we made ``key``, if we did and it has not expired."""
+    if not re.fullmatch(r"[0-9a-f]{40}", key):
+        return None
+    body, signature = key[:24], key[24:]
+    if not hmac.compare_digest(signature, _key_signature(body)):
+        return None
+    made = int(body[:8], 16)
+    from captcha.conf import settings as captcha_settings
+
+    if not 0 <= time.time() - made <= int(captcha_settings.CAPTCHA_TIMEOUT) * 60:
+        return None
+    return made
+
+
+def captcha_image(request, key: str):
+    """The picture of ``key``'s challenge, stored the first time it is drawn."""
+    from captcha import views
+    from captcha.conf import settings as captcha_settings
+    from captcha.models import CaptchaStore
+
+    made = _key_made_at(key)
+    if made is None:
+        raise Http404
+    text, answer = captcha_settings.get_challenge()()
+    expires = datetime.datetime.fromtimestamp(made, datetime.UTC) + datetime.timedelta(
+        minutes=int(captcha_settings.CAPTCHA_TIMEOUT)
+    )
+    _store, created = CaptchaStore.objects.get_or_create(
+        hashkey=key, defaults={"challenge": text, "response": answer, "expiration": expires}
+    )
+    if created:
+        CaptchaStore.remove_expired()
+    return views.captcha_image(request, key, scale=1)
+
+
+def captcha_refresh(request):
+    """ "看不清，换一张": a new key and its picture's address, for static/qualitymonth/captcha.js."""
+    key = captcha_key()
+    return JsonResponse({"key": key, "image_url": reverse("captcha-image", args=[key])})
+
+
 class Captcha(CaptchaTextInput):
     """The picture, the answer box and a "换一张" button (static/qualitymonth/captcha.js)."""
 
     template_name = "core/captcha_widget.html"
     # One label for the answer box (a MultiWidget would make a fieldset of picture and key).
     use_fieldset = False
+
+    def fetch_captcha_store(self, name, value, attrs=None, generator=None):
+        """A key only; the challenge is stored when its picture is drawn."""
+        self._key = captcha_key()
+        self._value = [self._key, ""]
+        self.id_ = self.build_attrs(attrs).get("id", None)
 
 
 def captcha_field() -> CaptchaField:
