@@ -177,7 +177,7 @@ def captcha_image(request, key: str):
 
 
 def captcha_refresh(request):
-    """ "看不清，换一张": a new key and its picture's address, for static/qualitymonth/captcha.js."""
+    """ "看不清，换一张": a new key and its picture's address (static/qualitymonth/captcha.js)."""
     key = captcha_key()
     return JsonResponse({"key": key, "image_url": reverse("captcha-image", args=[key])})
 
@@ -231,11 +231,23 @@ def mobile_field(help_text: str = "") -> forms.CharField:
     )
 
 
+# Control characters other than tab and line breaks: text pasted from Word and the like
+# brings vertical tabs, backspaces and escapes along. They show nothing on screen, and the
+# workbooks and documents the text ends up in refuse them.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _without_controls(value):
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
 class CaptchaForm(forms.Form):
     """Base of every public form: its fields, then the captcha last.
 
     ``class RegistrationForm(CaptchaForm): name = …`` — the captcha is moved to the end so it
-    sits above the submit button whatever fields the subclass declares.
+    sits above the submit button whatever fields the subclass declares. What a person typed is
+    kept as they see it: invisible control characters are dropped before the fields are
+    checked (so a name of nothing but them is a missing name).
     """
 
     captcha = captcha_field()
@@ -244,6 +256,14 @@ class CaptchaForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["captcha"] = self.fields.pop("captcha")
+        if self.is_bound:
+            if hasattr(self.data, "getlist"):
+                data = self.data.copy()
+                for key, values in data.lists():
+                    data.setlist(key, [_without_controls(value) for value in values])
+            else:
+                data = {key: _without_controls(value) for key, value in self.data.items()}
+            self.data = data
 
     def allowed(
         self, request, bucket: str, per_address: Rate, per_mobile: Rate | None = None
