@@ -177,7 +177,7 @@ def photos_allowed(report: Report, names: list[str]) -> tuple[int, str]:
         advice = "如需换上其他照片，请先勾选删除不需要的照片。"
     else:
         reason = f"一次最多上传 {MAX_PHOTOS_PER_UPLOAD} 张照片"
-        advice = "请保存后再次选择上传。"
+        advice = "请再次选择这些照片上传。"
     return allowed, f"{reason}，{listed}共 {len(rest)} 张未上传。{advice}"
 
 
