@@ -150,6 +150,17 @@ def remember_browser(request, response, user: User) -> None:
     )
 
 
+def account_lock_holding(request, credentials) -> datetime.datetime | None:
+    """Until when the per-account lock holds this login (None in a known browser)."""
+    username = get_client_username(request, credentials)
+    if not username:
+        return None
+    until = account_locked_until(username)
+    if until is None or known_browser(request, username):
+        return None
+    return until
+
+
 # Axes ---------------------------------------------------------------------------------------
 
 
@@ -159,16 +170,7 @@ class LockoutHandler(AxesDatabaseHandler):
     def is_locked(self, request, credentials=None) -> bool:
         if super().is_locked(request, credentials):
             return True
-        return self._account_locked(request, credentials) is not None
-
-    def _account_locked(self, request, credentials):
-        username = get_client_username(request, credentials)
-        if not username:
-            return None
-        until = account_locked_until(username)
-        if until is None or known_browser(request, username):
-            return None
-        return until
+        return account_lock_holding(request, credentials) is not None
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         # Refused by a lock before the password was looked at: not a guess, not counted.
@@ -207,10 +209,6 @@ class LockStatus:
     account_until: datetime.datetime | None
     address_until: datetime.datetime | None
     addresses: int
-
-    @property
-    def until(self) -> datetime.datetime:
-        return max(t for t in (self.account_until, self.address_until) if t)
 
     def as_dict(self) -> dict:
         return {
@@ -279,7 +277,7 @@ def lockout_response(request, original_response=None, credentials=None):
             username=username, ip_address=request.axes_ip_address
         ).aggregate(last=Max("attempt_time"))["last"]
         locks["address"] = (last or timezone.now()) + get_cool_off(request)
-    if (until := handler._account_locked(request, credentials)) is not None:
+    if (until := account_lock_holding(request, credentials)) is not None:
         locks["account"] = until
     kind = max(locks, key=locks.get) if locks else "address"
     until = locks.get(kind)

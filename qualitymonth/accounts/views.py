@@ -100,6 +100,7 @@ def person_detail(request, pk: int):
         person = _person(request, pk)
     else:
         person = _visible_person(request, pk)
+    manageable = services.can_manage(request.user, person)
     units = _admin_units(request)
     form = PersonForm(request.POST or None, instance=person)
     role_form = RoleFields(units=units, prefix="role")
@@ -121,8 +122,8 @@ def person_detail(request, pk: int):
             "form": form,
             "role_form": role_form,
             "memberships": person.visible_roles,
-            "manageable": services.can_manage(request.user, person),
-            "lock": lockout.lock_status(person.username),
+            "manageable": manageable,
+            "lock": lockout.lock_status(person.username) if manageable else None,
         },
     )
 

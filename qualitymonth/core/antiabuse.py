@@ -43,7 +43,10 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from captcha import views as captcha_views
+from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.models import CaptchaStore
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
@@ -123,8 +126,6 @@ CAPTCHA_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 
 def challenge() -> tuple[str, str]:
     """The captcha's text (``CAPTCHA_CHALLENGE_FUNCT``): shown and expected the same."""
-    from captcha.conf import settings as captcha_settings
-
     text = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(captcha_settings.CAPTCHA_LENGTH))
     return text, text
 
@@ -148,8 +149,6 @@ def _key_made_at(key: str) -> float | None:
     if not hmac.compare_digest(signature, _key_signature(body)):
         return None
     made = int(body[:8], 16)
-    from captcha.conf import settings as captcha_settings
-
     if not 0 <= time.time() - made <= int(captcha_settings.CAPTCHA_TIMEOUT) * 60:
         return None
     return made
@@ -157,10 +156,6 @@ def _key_made_at(key: str) -> float | None:
 
 def captcha_image(request, key: str):
     """The picture of ``key``'s challenge, stored the first time it is drawn."""
-    from captcha import views
-    from captcha.conf import settings as captcha_settings
-    from captcha.models import CaptchaStore
-
     made = _key_made_at(key)
     if made is None:
         raise Http404
@@ -173,7 +168,7 @@ def captcha_image(request, key: str):
     )
     if created:
         CaptchaStore.remove_expired()
-    return views.captcha_image(request, key, scale=1)
+    return captcha_views.captcha_image(request, key, scale=1)
 
 
 def captcha_refresh(request):
