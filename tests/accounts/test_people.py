@@ -8,7 +8,6 @@ from openpyxl import Workbook
 from qualitymonth.accounts import services
 from qualitymonth.accounts.models import Membership, Role, User
 from qualitymonth.core.models import AuditEntry, Notification
-from tests.conftest import make_person
 
 
 def test_admin_creates_a_person_with_a_temporary_password(admin, lujiazui):
@@ -131,6 +130,8 @@ def test_an_admin_sees_only_the_roles_in_their_own_district(
 ):
     """A person serving two districts: each district's admin sees that district's role only,
     in the list and on the person page, and leaves the account to the admin above both."""
+    from tests.conftest import make_person
+
     person = make_person("liang", Role.REPORTER, lujiazui)
     Membership.objects.create(user=person, org_unit=huangpu, role=Role.REVIEWER)
     for viewer, mine, theirs in [
