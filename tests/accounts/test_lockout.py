@@ -175,3 +175,40 @@ def test_a_locked_account_is_refused_at_the_django_admin_too(client, db):
     )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failures_at_the_same_moment_on_several_servers_are_each_counted_once(
+    lujiazui, settings
+):
+    """Eight failures arriving together (threads standing in for app servers): the row lock
+    counts every one, and the lock is set, and audited, once."""
+    import threading
+
+    from django.db import connection
+
+    from qualitymonth.accounts import lockout
+
+    make_person("zhang", Role.REPORTER, lujiazui)
+    settings.ACCOUNT_LOCKOUT_FAILURES = 5
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def fail():
+        try:
+            barrier.wait(timeout=10)
+            lockout.count_failure("zhang", timezone.now())
+        except Exception as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=fail) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    row = LoginLock.objects.get(username="zhang")
+    assert row.failures == 8 and row.locked_until
+    assert AuditEntry.objects.filter(action="person.login_locked").count() == 1
