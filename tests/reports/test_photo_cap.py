@@ -73,3 +73,47 @@ def test_the_edit_page_states_the_limits(client, draft, reporter):
     client.force_login(reporter)
     page = client.get(reverse("reports:edit", kwargs={"pk": draft.pk})).content.decode()
     assert "一次最多 10 张，每份报送最多 30 张" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_uploads_at_the_same_moment_cannot_both_take_the_last_place(
+    draft, reporter, monkeypatch
+):
+    """Both pass the count before processing; the report's row lock decides, and the loser's
+    copies are not left in storage."""
+    import threading
+
+    from django.core.files.storage import default_storage
+    from django.db import connection
+
+    fill(draft, reporter, 29)
+    barrier = threading.Barrier(2)
+    outcomes = []
+    new_photo = services.new_photo
+
+    def processed_together(*args, **kwargs):
+        """Both uploads processed and their copies written before either is saved."""
+        photo = new_photo(*args, **kwargs)
+        barrier.wait(timeout=10)
+        return photo
+
+    monkeypatch.setattr(services, "new_photo", processed_together)
+
+    def add(seed):
+        try:
+            data = photo_bytes(seed, size=SMALL)
+            outcomes.append(services.add_photo(draft, reporter, data, f"IMG_{seed:04d}.JPG"))
+        except ValidationError as refused:
+            outcomes.append(refused)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(seed,)) for seed in (71, 72)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Photo", "ValidationError"]
+    assert draft.photos.count() == 30
+    _folders, thumbnails = default_storage.listdir("reports/photos/thumb")
+    assert len(thumbnails) == 30
