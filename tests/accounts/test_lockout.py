@@ -134,6 +134,8 @@ def test_the_district_admin_unlocks_from_the_person_page(client, zhang, admin):
     assert not AccessAttempt.objects.filter(username="zhang").exists()
     entry = AuditEntry.objects.get(action="person.login_unlocked")
     assert entry.actor == admin and entry.before["account_locked_until"]
+    log = client.get(reverse("audit:list")).content.decode()
+    assert "人员：解除登录锁定" in log and "人员：登录被锁定（多处密码错误）" in log
     assert "登录已锁定" not in client.get(url).content.decode()
     client.logout()
     assert log_in(client, "zhang", PASSWORD, "10.9.9.9").status_code == 302
@@ -178,9 +180,7 @@ def test_a_locked_account_is_refused_at_the_django_admin_too(client, db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_failures_at_the_same_moment_on_several_servers_are_each_counted_once(
-    lujiazui, settings
-):
+def test_failures_at_the_same_moment_on_several_servers_are_each_counted_once(lujiazui, settings):
     """Eight failures arriving together (threads standing in for app servers): the row lock
     counts every one, and the lock is set, and audited, once."""
     import threading
