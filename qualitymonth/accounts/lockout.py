@@ -13,7 +13,9 @@ name. So a browser the person has logged in from before (a signed cookie naming 
 tied to its current password) is not held by it, only by the per-address limit; the lock lifts
 by itself; the login page says when and whom to ask; the person's admin lifts it early from
 the person page (audited), and ``qualitymonth axes_reset_username NAME`` lifts both locks.
-Tries refused while locked are not counted, so they neither extend a lock nor start a new one.
+Tries refused while locked are not counted, so they neither extend a lock nor start a new one;
+a successful log-in does not clear the account's count either, or the person's own log-ins
+would wipe out the record of someone guessing elsewhere (axes still clears its per-address one).
 
 ``LockoutHandler`` is axes' database handler with the per-account limit added
 (``AXES_HANDLER``); ``lockout_response`` is the page a locked-out person sees
