@@ -246,9 +246,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login lockout (django-axes): 5 failed passwords for one username from one address lock that
-# pair out for 30 minutes. Admins unlock early in /django-admin/ (Axes → access attempts) or
-# with `qualitymonth axes_reset_username USERNAME`.
+# Login lockout, two limits (accounts/lockout.py): 5 failed passwords for one username from one
+# address lock that pair out for 30 minutes (django-axes); 20 for one username from any
+# addresses within an hour lock the account for an hour, except in browsers the person has
+# logged in from before. Admins unlock early on the person's page, or with
+# `qualitymonth axes_reset_username USERNAME` (both locks).
 AUTHENTICATION_BACKENDS = [
     "qualitymonth.core.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -260,9 +262,14 @@ AXES_RESET_ON_SUCCESS = True
 # The lockout lasts 30 minutes from the last counted failure; trying again meanwhile does not
 # extend it, so the time shown on the login page holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "qualitymonth.core.security.lockout_response"
+AXES_HANDLER = "qualitymonth.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "qualitymonth.accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "qualitymonth.core.security.client_ip"
 AXES_VERBOSE = False  # no start-up banner on every command; failures are still logged
+# The per-account limit, counted across addresses (not an axes setting: accounts/lockout.py).
+ACCOUNT_LOCKOUT_FAILURES = 20
+ACCOUNT_LOCKOUT_WINDOW = datetime.timedelta(hours=1)
+ACCOUNT_LOCKOUT_TIME = datetime.timedelta(hours=1)
 # How many reverse proxies (nginx …) stand in front of the app; their X-Forwarded-For then
 # names the client. 0: the connection's own address.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT") or 0)

@@ -21,7 +21,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cases/", include("qualitymonth.cases.urls")),
     path("portal/", include("qualitymonth.portal.urls")),
-    path("captcha/", include("captcha.urls")),
+    path("captcha/", include("qualitymonth.core.captcha_urls")),
     path("upward/", include("qualitymonth.upward.urls")),
     path("registrations/", include("qualitymonth.registrations.urls")),
     path("", include("qualitymonth.quizzes.urls")),

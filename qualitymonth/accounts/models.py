@@ -98,3 +98,24 @@ class Membership(models.Model):
     def get_duties_display(self) -> str:
         labels = dict(Duty.choices)
         return "、".join(str(labels.get(duty, duty)) for duty in self.duties)
+
+
+class LoginLock(models.Model):
+    """Failed logins of one username from any address: the per-account login limit
+    (``accounts/lockout.py``), beside django-axes' limit per username and address.
+
+    Usernames are kept as typed, known or not, so the lock tells nobody which accounts exist.
+    A row whose window has passed and whose lock has lifted is swept by the next failure.
+    """
+
+    username = models.CharField(max_length=255, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("登录锁定")
+        verbose_name_plural = _("登录锁定")
+
+    def __str__(self) -> str:
+        return self.username

@@ -14,6 +14,7 @@ from qualitymonth.core.notifications import notify
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.orgs.validators import check_phone
 
+from . import lockout
 from .models import Duty, Membership, Role, User
 from .scope import scope_of
 
@@ -255,6 +256,20 @@ def set_active(person: User, by, active: bool) -> User:
             org_unit=_home(person),
         )
     return person
+
+
+def unlock_login(person: User, by) -> None:
+    """Lift a person's login locks, per account and per address, before they lift by
+    themselves (``accounts/lockout.py``): the admin has checked it is the person asking."""
+    require_manage(by, person)
+    status = lockout.lock_status(person.username)
+    if status is None:
+        raise ValidationError("此人的登录没有被锁定。")
+    with transaction.atomic():
+        lockout.unlock(person.username)
+        audit.record(
+            by, "person.login_unlocked", person, before=status.as_dict(), org_unit=_home(person)
+        )
 
 
 def password_changed(person: User) -> None:

@@ -16,7 +16,7 @@ from qualitymonth.core.feedback import show_errors
 from qualitymonth.core.uploads import PendingUpload
 from qualitymonth.core.xlsx import XlsxError
 
-from . import people_import, services
+from . import lockout, people_import, services
 from .forms import PeopleFilterForm, PersonForm, RoleFields, UploadForm
 from .queries import people_in_scope
 from .scope import scope_of
@@ -31,10 +31,15 @@ def _admin_units(request):
     return units
 
 
-def _person(request, pk: int):
-    """A person the admin manages; anyone else is "not found"."""
+def _visible_person(request, pk: int):
+    """A person with a role in the admin's units; anyone else is "not found"."""
     _admin_units(request)
-    person = get_object_or_404(people_in_scope(request.user), pk=pk)
+    return get_object_or_404(people_in_scope(request.user), pk=pk)
+
+
+def _person(request, pk: int):
+    """A person the admin manages: every role of theirs lies in the admin's units."""
+    person = _visible_person(request, pk)
     if not services.can_manage(request.user, person):
         raise PermissionDenied(_("此人在您管理范围以外的单位也有角色，请由上级管理员管理。"))
     return person
@@ -52,7 +57,10 @@ def people_list(request):
         role=criteria.get("role", ""),
     )
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/people_list.html", {"filters": filters, "page": page})
+    locked = lockout.locked_usernames(person.username for person in page)
+    return render(
+        request, "accounts/people_list.html", {"filters": filters, "page": page, "locked": locked}
+    )
 
 
 @login_required
@@ -86,7 +94,13 @@ def person_new(request):
 
 @login_required
 def person_detail(request, pk: int):
-    person = _person(request, pk)
+    """The person's details and roles; read-only, with only the roles in the admin's units,
+    for someone who also serves beyond them."""
+    if request.method == "POST":
+        person = _person(request, pk)
+    else:
+        person = _visible_person(request, pk)
+    manageable = services.can_manage(request.user, person)
     units = _admin_units(request)
     form = PersonForm(request.POST or None, instance=person)
     role_form = RoleFields(units=units, prefix="role")
@@ -107,7 +121,9 @@ def person_detail(request, pk: int):
             "person": person,
             "form": form,
             "role_form": role_form,
-            "memberships": person.memberships.select_related("org_unit"),
+            "memberships": person.visible_roles,
+            "manageable": manageable,
+            "lock": lockout.lock_status(person.username) if manageable else None,
         },
     )
 
@@ -136,6 +152,9 @@ def person_action(request, pk: int):
                 raise ValidationError(_("请选择单位和角色。"))
             services.add_membership(person, request.user, **role_form.cleaned_data)
             messages.success(request, _("已添加角色。"))
+        elif action == "unlock_login":
+            services.unlock_login(person, request.user)
+            messages.success(request, _("已解除登录锁定。"))
         elif action == "remove_role":
             membership = get_object_or_404(person.memberships, pk=request.POST.get("membership"))
             services.remove_membership(membership, request.user)
@@ -208,6 +227,19 @@ def _counts(rows) -> dict:
     return counts
 
 
+class LoginView(auth_views.LoginView):
+    """Log in; the browser is remembered as one the person uses (``lockout.remember_browser``),
+    so a lock on their account by someone guessing elsewhere does not keep them out."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        lockout.remember_browser(self.request, response, form.get_user())
+        return response
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     """A person sets their own password; the temporary one from an admin stops working."""
 
@@ -218,5 +250,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         services.password_changed(self.request.user)
         update_session_auth_hash(self.request, self.request.user)
+        lockout.remember_browser(self.request, response, self.request.user)
         messages.success(self.request, _("密码已修改。"))
         return response

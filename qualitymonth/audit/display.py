@@ -87,6 +87,8 @@ PHRASES = {
     "indicators_set": "设置指标",
     "password_reset": "重置密码",
     "password_changed": "修改密码",
+    "login_locked": "登录被锁定（多处密码错误）",
+    "login_unlocked": "解除登录锁定",
     "role_added": "添加角色",
     "role_removed": "移除角色",
     "duties_changed": "修改业务职责",
@@ -111,6 +113,11 @@ DETAIL_LABELS = {
     "file": "文件",
     "filename": "文件名",
     "sha256": "校验值",
+    "failures": "密码错误次数",
+    "locked_until": "锁定至",
+    "account_locked_until": "账号锁定至",
+    "address_locked_until": "网络地址锁定至",
+    "locked_addresses": "被锁定的网络地址数",
 }
 # Codes stored under keys that are not model fields ("role" beside a person's fields).
 VALUE_LABELS = {"role": dict(Role.choices)}

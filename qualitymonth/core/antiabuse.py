@@ -20,10 +20,21 @@ Captcha
     simple ones. Use ``CaptchaForm`` (or add ``captcha = captcha_field()`` to a form) on every
     public form; tests switch on the library's documented test mode (``CAPTCHA_TEST_MODE``,
     answer "PASSED") through the ``captcha_test_mode`` fixture, never in settings.
+
+    Looking costs nothing: the library stores a challenge each time a form is drawn, so every
+    view of a public page (a link shared in a WeChat group, its preview, a crawler) was a
+    database write. Here the form carries a key made without the database (``captcha_key``:
+    when, a random part, our signature), and the challenge row is made when its picture is
+    drawn (``captcha_image``), which only a person's browser asks for. The library then checks
+    the answer as before and deletes the row: one try per picture. A key that is not ours, or
+    older than ``CAPTCHA_TIMEOUT``, draws nothing. Expired rows are swept whenever a picture
+    is drawn and whenever a form is checked (and ``qualitymonth captcha_clean`` sweeps them
+    on demand).
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import hmac
 import math
@@ -32,11 +43,17 @@ import secrets
 import time
 from dataclasses import dataclass
 
+from captcha import views as captcha_views
+from captcha.conf import settings as captcha_settings
 from captcha.fields import CaptchaField, CaptchaTextInput
+from captcha.models import CaptchaStore
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .security import client_ip
@@ -109,10 +126,55 @@ CAPTCHA_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 
 def challenge() -> tuple[str, str]:
     """The captcha's text (``CAPTCHA_CHALLENGE_FUNCT``): shown and expected the same."""
-    from captcha.conf import settings as captcha_settings
-
     text = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(captcha_settings.CAPTCHA_LENGTH))
     return text, text
+
+
+def _key_signature(body: str) -> str:
+    return salted_hmac("qualitymonth.core.antiabuse.captcha", body).hexdigest()[:16]
+
+
+def captcha_key(now: float | None = None) -> str:
+    """A new captcha key, made without touching the database: 8 hex digits of the time it was
+    made, 16 random, 16 of our signature (40 in all, the size of the library's keys)."""
+    body = f"{int(now if now is not None else time.time()):08x}{secrets.token_hex(8)}"
+    return body + _key_signature(body)
+
+
+def _key_made_at(key: str) -> float | None:
+    """When we made ``key``, if we did and it has not expired."""
+    if not re.fullmatch(r"[0-9a-f]{40}", key):
+        return None
+    body, signature = key[:24], key[24:]
+    if not hmac.compare_digest(signature, _key_signature(body)):
+        return None
+    made = int(body[:8], 16)
+    if not 0 <= time.time() - made <= int(captcha_settings.CAPTCHA_TIMEOUT) * 60:
+        return None
+    return made
+
+
+def captcha_image(request, key: str):
+    """The picture of ``key``'s challenge, stored the first time it is drawn."""
+    made = _key_made_at(key)
+    if made is None:
+        raise Http404
+    text, answer = captcha_settings.get_challenge()()
+    expires = datetime.datetime.fromtimestamp(made, datetime.UTC) + datetime.timedelta(
+        minutes=int(captcha_settings.CAPTCHA_TIMEOUT)
+    )
+    _store, created = CaptchaStore.objects.get_or_create(
+        hashkey=key, defaults={"challenge": text, "response": answer, "expiration": expires}
+    )
+    if created:
+        CaptchaStore.remove_expired()
+    return captcha_views.captcha_image(request, key, scale=1)
+
+
+def captcha_refresh(request):
+    """ "看不清，换一张": a new key and its picture's address (static/qualitymonth/captcha.js)."""
+    key = captcha_key()
+    return JsonResponse({"key": key, "image_url": reverse("captcha-image", args=[key])})
 
 
 class Captcha(CaptchaTextInput):
@@ -121,6 +183,12 @@ class Captcha(CaptchaTextInput):
     template_name = "core/captcha_widget.html"
     # One label for the answer box (a MultiWidget would make a fieldset of picture and key).
     use_fieldset = False
+
+    def fetch_captcha_store(self, name, value, attrs=None, generator=None):
+        """A key only; the challenge is stored when its picture is drawn."""
+        self._key = captcha_key()
+        self._value = [self._key, ""]
+        self.id_ = self.build_attrs(attrs).get("id", None)
 
 
 def captcha_field() -> CaptchaField:
@@ -158,11 +226,23 @@ def mobile_field(help_text: str = "") -> forms.CharField:
     )
 
 
+# Control characters other than tab and line breaks: text pasted from Word and the like
+# brings vertical tabs, backspaces and escapes along. They show nothing on screen, and the
+# workbooks and documents the text ends up in refuse them.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _without_controls(value):
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
 class CaptchaForm(forms.Form):
     """Base of every public form: its fields, then the captcha last.
 
     ``class RegistrationForm(CaptchaForm): name = …`` — the captcha is moved to the end so it
-    sits above the submit button whatever fields the subclass declares.
+    sits above the submit button whatever fields the subclass declares. What a person typed is
+    kept as they see it: invisible control characters are dropped before the fields are
+    checked (so a name of nothing but them is a missing name).
     """
 
     captcha = captcha_field()
@@ -171,6 +251,14 @@ class CaptchaForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["captcha"] = self.fields.pop("captcha")
+        if self.is_bound:
+            if hasattr(self.data, "getlist"):
+                data = self.data.copy()
+                for key, values in data.lists():
+                    data.setlist(key, [_without_controls(value) for value in values])
+            else:
+                data = {key: _without_controls(value) for key, value in self.data.items()}
+            self.data = data
 
     def allowed(
         self, request, bucket: str, per_address: Rate, per_mobile: Rate | None = None

@@ -1,24 +1,14 @@
-"""The login lockout's glue to django-axes: who is the client, and what a locked-out person sees.
+"""The login lockout's glue to django-axes: the backend, and who the client is.
 
-Settings: ``AXES_*`` in ``settings.py`` (5 failures per username and IP address lock that pair
-out for 30 minutes); ``PROXY_COUNT`` says how many reverse proxies stand in front of the app.
+Settings: ``AXES_*`` in ``settings.py``; the two limits (per username and address, per account)
+and the page a locked-out person sees are in ``accounts/lockout.py``. ``PROXY_COUNT`` says how
+many reverse proxies stand in front of the app.
 """
 
 from __future__ import annotations
 
-import datetime
-import math
-
 from axes.backends import AxesStandaloneBackend
-from axes.helpers import get_client_username, get_cool_off
-from axes.models import AccessAttempt
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
-from django.db.models import Max
-from django.shortcuts import render
-from django.utils import timezone
-
-LOGIN_TEMPLATE = "accounts/login.html"
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -46,36 +36,3 @@ def client_ip(request) -> str | None:
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
-
-
-def locked_until(request, credentials: dict | None = None) -> datetime.datetime | None:
-    """When the lockout of this username and address ends."""
-    cool_off = get_cool_off(request)
-    if cool_off is None:
-        return None
-    username = get_client_username(request, credentials)
-    ip_address = getattr(request, "axes_ip_address", None) or client_ip(request)
-    last = AccessAttempt.objects.filter(username=username, ip_address=ip_address).aggregate(
-        last=Max("attempt_time")
-    )["last"]
-    return (last or timezone.now()) + cool_off
-
-
-def lockout_response(request, original_response=None, credentials=None):
-    """The login page again, saying the account is locked and when to try again."""
-    until = locked_until(request, credentials)
-    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60)) if until else None
-    username = get_client_username(request, credentials) or ""
-    form = AuthenticationForm(request, initial={"username": username})
-    return render(
-        request,
-        LOGIN_TEMPLATE,
-        {
-            "form": form,
-            "next": request.POST.get("next", "") or request.GET.get("next", ""),
-            "lockout": True,
-            "lockout_until": until,
-            "lockout_minutes": minutes,
-        },
-        status=settings.AXES_HTTP_RESPONSE_CODE,
-    )

@@ -154,8 +154,36 @@ def _save_figures(report: Report, figures: dict[int, str]) -> dict[int, str]:
     return problems
 
 
+# A report's photos: enough for an event's story told from a phone (WeChat's picker takes 9 at
+# a time), few enough that one request's processing stays a few seconds and the reviewer and
+# the work summary still pick from a page, not an album.
+MAX_PHOTOS_PER_REPORT = 30
+MAX_PHOTOS_PER_UPLOAD = 10
+
+
+def photos_allowed(report: Report, names: list[str]) -> tuple[int, str]:
+    """How many of the photos offered in one upload (``names``, in order) the report takes,
+    and why the rest are refused (a Chinese sentence naming them, "" when all fit)."""
+    room = max(0, MAX_PHOTOS_PER_REPORT - report.photos.count())
+    allowed = min(len(names), MAX_PHOTOS_PER_UPLOAD, room)
+    rest = names[allowed:]
+    if not rest:
+        return allowed, ""
+    listed = "、".join(f"“{name}”" for name in rest[:5]) + ("等" if len(rest) > 5 else "")
+    if room < min(len(names), MAX_PHOTOS_PER_UPLOAD):
+        reason = (
+            f"每份报送最多 {MAX_PHOTOS_PER_REPORT} 张照片，已有 {MAX_PHOTOS_PER_REPORT - room} 张"
+        )
+        advice = "如需换上其他照片，请先勾选删除不需要的照片。"
+    else:
+        reason = f"一次最多上传 {MAX_PHOTOS_PER_UPLOAD} 张照片"
+        advice = "请再次选择这些照片上传。"
+    return allowed, f"{reason}，{listed}共 {len(rest)} 张未上传。{advice}"
+
+
 def add_photo(report: Report, by, data: bytes, filename: str) -> Photo:
     """Keep a photo with its copies; the same file sent again (a retry) is the same photo.
+    A report holds at most ``MAX_PHOTOS_PER_REPORT`` photos.
 
     Flags, for the reviewer, a capture time outside the campaign period and a picture already
     in any report of any campaign.
@@ -165,6 +193,7 @@ def add_photo(report: Report, by, data: bytes, filename: str) -> Photo:
     existing = report.photos.filter(sha256=digest).first()
     if existing is not None:
         return existing
+    _require_photo_room(report, filename)
     try:
         processed = photos.process_photo(data, filename)
     except photos.PhotoError as error:
@@ -189,11 +218,25 @@ def add_photo(report: Report, by, data: bytes, filename: str) -> Photo:
     )
     try:
         with transaction.atomic():
+            # Counted again under the report's row lock: two uploads at the same moment
+            # cannot both take the last place.
+            Report.objects.select_for_update().filter(pk=report.pk).exists()
+            _require_photo_room(report, filename)
             save_photo(photo)
             _audit(by, "report.photo_added", report, photo=photo.pk, name=filename)
     except IntegrityError:  # the same upload, retried at the same moment
         return report.photos.get(sha256=digest)
+    except ValidationError:
+        for field in ("original", "public_original", "web", "thumbnail"):
+            getattr(photo, field).delete(save=False)
+        raise
     return photo
+
+
+def _require_photo_room(report: Report, filename: str) -> None:
+    allowed, problem = photos_allowed(report, [filename])
+    if not allowed:
+        raise ValidationError(problem)
 
 
 def new_photo(

@@ -86,14 +86,19 @@ def report_edit(request, pk: int):
         form = ReportForm(report, request.POST)
         try:
             form.add_problems(services.save_draft(report, request.user, **form.draft()))
-            for upload in request.FILES.getlist("photos"):
-                _keep(request, upload, MAX_PHOTO_BYTES, services.add_photo, report)
-            for upload in request.FILES.getlist("attachments"):
-                _keep(request, upload, MAX_ATTACHMENT_BYTES, services.add_attachment, report)
+            # Removals first, so ticking old photos off makes room for the new ones.
             for photo_pk in request.POST.getlist("remove_photo"):
                 photo = report.photos.filter(pk=photo_pk).first()
                 if photo is not None:
                     services.remove_photo(photo, request.user)
+            uploads = request.FILES.getlist("photos")
+            allowed, problem = services.photos_allowed(report, [u.name for u in uploads])
+            for upload in uploads[:allowed]:
+                _keep(request, upload, MAX_PHOTO_BYTES, services.add_photo, report)
+            if problem:  # the rest are not read at all
+                show_errors(request, ValidationError(problem))
+            for upload in request.FILES.getlist("attachments"):
+                _keep(request, upload, MAX_ATTACHMENT_BYTES, services.add_attachment, report)
             if form.is_valid():
                 if "submit" in request.POST:
                     services.submit_report(report, request.user)
@@ -156,6 +161,8 @@ def _edit_context(report: Report, form: ReportForm | None) -> dict:
         "text_fields": [form[name] for name in TEXT_FIELDS],
         "indicators": indicators,
         "figures": figures,
+        "max_photos": services.MAX_PHOTOS_PER_REPORT,
+        "max_photos_per_upload": services.MAX_PHOTOS_PER_UPLOAD,
     }
 
 

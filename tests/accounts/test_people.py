@@ -126,6 +126,35 @@ def test_people_list_is_scoped_and_masks_phones(client, admin, reporter, huangpu
     assert client.get(reverse("accounts:people")).status_code == 403
 
 
+def test_an_admin_sees_only_the_roles_in_their_own_district(
+    client, admin, huangpu_admin, huangpu, lujiazui
+):
+    """A person serving two districts: each district's admin sees that district's role only,
+    in the list and on the person page, and leaves the account to the admin above both."""
+    from tests.conftest import make_person
+
+    person = make_person("liang", Role.REPORTER, lujiazui)
+    Membership.objects.create(user=person, org_unit=huangpu, role=Role.REVIEWER)
+    for viewer, mine, theirs in [
+        (admin, "陆家嘴街道 · 单位填报员", "黄浦区"),
+        (huangpu_admin, "黄浦区 · 审核员", "陆家嘴街道"),
+    ]:
+        client.force_login(viewer)
+        listing = client.get(reverse("accounts:people"), {"q": "liang"}).content.decode()
+        assert mine in listing and theirs not in listing
+        page = client.get(reverse("accounts:person", kwargs={"pk": person.pk}))
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert mine in text and theirs not in text
+        assert "由上级管理员管理" in text and 'value="reset_password"' not in text
+        refused = client.post(
+            reverse("accounts:person_action", kwargs={"pk": person.pk}), {"action": "deactivate"}
+        )
+        assert refused.status_code == 403
+    person.refresh_from_db()
+    assert person.is_active
+
+
 def test_guessing_another_districts_person_is_not_found(client, huangpu_admin, reporter):
     client.force_login(huangpu_admin)
     assert client.get(reverse("accounts:person", kwargs={"pk": reporter.pk})).status_code == 404

@@ -69,3 +69,19 @@ def test_the_captcha_comes_last_in_any_public_form(db):
         mobile = forms.CharField()
 
     assert list(RegistrationForm().fields) == ["name", "mobile", "captcha"]
+
+
+def test_invisible_control_characters_are_dropped_before_checking(db, captcha_test_mode):
+    """Text pasted from Word brings vertical tabs and the like: kept as the person sees it."""
+
+    class Form(CaptchaForm):
+        name = forms.CharField()
+        account = forms.CharField(widget=forms.Textarea)
+
+    answer = {"captcha_0": "x", "captcha_1": captcha_test_mode}
+    form = Form({"name": "张\x0b三\x1b", "account": "第一行\r\n\t第二行\x08", **answer})
+    assert form.is_valid()
+    assert form.cleaned_data["name"] == "张三"
+    assert form.cleaned_data["account"] == "第一行\r\n\t第二行"
+    form = Form({"name": "\x1b\x08", "account": "x", **answer})
+    assert not form.is_valid() and form.errors["name"] == ["这个字段是必填项。"]

@@ -16,3 +16,8 @@ def _clean_rate_limits(fresh_cache):
 @pytest.fixture
 def service(bureau):  # noqa: F811
     return make_case_staff("service", bureau)
+
+
+# The public event page and the quiz page need an event open for registration and an open quiz.
+from tests.quizzes.conftest import bank, campaign, item, quiz  # noqa: E402, F401
+from tests.registrations.conftest import make_event  # noqa: E402, F401

@@ -63,6 +63,7 @@ def test_the_right_captcha_answer_is_accepted(client, service):
 
     page = client.get(new_url()).content.decode()
     key = page.split('name="captcha_0" value="')[1].split('"')[0]
+    client.get(reverse("captcha-image", args=[key]))  # the browser draws the picture
     answer = CaptchaStore.objects.get(hashkey=key).response
     assert (
         client.post(new_url(), {**FORM, "captcha_0": key, "captcha_1": answer}).status_code == 302
