@@ -65,17 +65,15 @@ def _register_table(case: Case, who: str, target: str) -> list[docwriter.Table]:
             ("身份证件号码", case.id_number, "联系地址", ""),
             (f"{target}名称（姓名）", case.business_name, "地址", case.business_address),
             ("商品或服务", case.subject, "登记时间", f"{chinese_date(received)} {received:%H:%M}"),
-            (
-                "受理编号",
-                case.tracking_number,
-                "12315工单号",
-                case.number_12315 or "（尚未登记）",
-            ),
-            ("登记单位", case.org_unit.name, "来源", case.get_source_display()),
+            ("12315工单号", case.number_12315 or "（尚未登记）", "来源", case.get_source_display()),
         ],
         left_columns=(1, 3),
     )
     return [facts]
+
+
+def _register_line(case: Case) -> str:
+    return f"登记单位：{case.org_unit.name}　编号：{case.tracking_number}"
 
 
 def _signatures(*who: str) -> docwriter.Table:

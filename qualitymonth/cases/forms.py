@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qualitymonth.campaigns.forms import DateInput
+
 from . import legal
 from .import12315 import FIELDS
 from .models import Case, CaseKind, ClockPause, Counting, Milestone, StartEvent
@@ -142,7 +144,7 @@ class DeadlineForm(forms.Form):
     """Which running limit of the case an action is about."""
 
     deadline = forms.IntegerField(widget=forms.HiddenInput)
-    on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("日期"), widget=DateInput)
 
 
 class PauseForm(DeadlineForm):
@@ -172,12 +174,10 @@ class RuleForm(forms.Form):
     )
     effective_from = forms.DateField(
         label=_("施行日期"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
         help_text=_("此日及以后收到的件按本规则计时；同类同环节的现行规则于前一日废止。"),
     )
-    effective_to = forms.DateField(
-        label=_("废止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    effective_to = forms.DateField(label=_("废止日期"), required=False, widget=DateInput)
 
 
 class ImportUploadForm(forms.Form):

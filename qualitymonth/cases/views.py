@@ -183,7 +183,9 @@ def _on_today(form_class):
 
 ACTIONS: dict[str, Action] = {
     "number_12315": Action(
-        _plain(Number12315Form),
+        lambda case, data, request, prefix: Number12315Form(
+            data, prefix=prefix, initial={"number": case.number_12315}
+        ),
         lambda case, user, d: services.record_12315_number(case, user, d["number"]),
         gettext_lazy("12315工单号已登记。"),
         button=gettext_lazy("登记工单号"),
