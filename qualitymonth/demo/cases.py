@@ -1,6 +1,8 @@
 """Sample cases for the demo, marked 【示例】: a complaint received before the 2024 National Day
-holiday and accepted, a report waiting for its decision, a consultation answered, all filed with
-the demo's bureau and handled by its service account 赵业务 (who has the 咨询投诉举报 duty)."""
+holiday and accepted, a report waiting for its decision, a consultation answered (all three under
+the 2020 rules they were received under), and a complaint of September 2026 under 总局令第121号,
+registered in 12315 and being mediated with its clock paused for testing; all filed with the
+demo's bureau and handled by its service account 赵业务 (who has the 咨询投诉举报 duty)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,8 @@ from .ledger import Ledger, needed
 from .world import SAMPLE, SHANGHAI
 
 
-def _at(month: int, day: int, hour: int = 10) -> datetime.datetime:
-    return datetime.datetime(2024, month, day, hour, tzinfo=SHANGHAI)
+def _at(month: int, day: int, hour: int = 10, year: int = 2024) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, tzinfo=SHANGHAI)
 
 
 def load_sample_cases(ledger: Ledger) -> None:
@@ -74,4 +76,31 @@ def load_sample_cases(ledger: Ledger) -> None:
         handler,
         "家用燃气表属于强制检定计量器具，实行首次强制检定、限期使用、到期轮换，不收取检定费用。",
         at=_at(10, 8, 14),
+    )
+
+    mediated = services.submit_case(
+        services.CaseInput(
+            kind="complaint",
+            org_unit=bureau,
+            subject=f"{SAMPLE}智能门锁",
+            business_name="浦东新区某某智能家居店",
+            business_address="浦东新区示例路 300 号",
+            description="9月20日购买的智能门锁，指纹识别经常失灵，商家称属正常现象，拒绝退换。"
+            "请求退货退款。",
+            contact_name="钱示例",
+            mobile="13600002468",
+        ),
+        received_at=_at(9, 29, year=2026),
+    )
+    ledger.remember(mediated)
+    services.assign_case(mediated, handler, handler)
+    services.record_12315_number(mediated, handler, "13100000202609290088")
+    services.accept_case(mediated, handler, "符合受理条件，已受理。", at=_at(10, 9, 9, year=2026))
+    services.start_mediation(mediated, handler, method="on_site", at=_at(10, 12, 14, year=2026))
+    services.pause_clock(
+        mediated.deadlines.get(milestone="mediation"),
+        handler,
+        reason="testing",
+        note="门锁送区质量技术监督检测所检测",
+        on=datetime.date(2026, 11, 2),
     )
