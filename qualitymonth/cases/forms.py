@@ -151,6 +151,12 @@ class PauseForm(DeadlineForm):
     reason = forms.ChoiceField(label=_("暂停原因"), choices=ClockPause.Reason.choices)
     note = forms.CharField(label=_("说明（选填）"), max_length=500, required=False)
 
+    def __init__(self, *args, reasons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [
+            (value, label) for value, label in ClockPause.Reason.choices if value in reasons
+        ]
+
 
 class ExtendForm(forms.Form):
     deadline = forms.IntegerField(widget=forms.HiddenInput)

@@ -284,6 +284,15 @@ def import_cases(rows: Sequence[ImportedCase], by, unit) -> list[Case]:
     already carries is skipped, so importing the same file again changes nothing. The clocks
     are those of the rules in force on each 12315 登记 day."""
     scope_of(by).require("case.handle", unit)
+    try:
+        return _import_cases(rows, by, unit)
+    except IntegrityError as error:  # a number recorded or imported by someone else meanwhile
+        raise ValidationError(
+            "有工单号刚刚被其他人登记或导入，本次没有导入任何件；请重新上传检查后再确认。"
+        ) from error
+
+
+def _import_cases(rows: Sequence[ImportedCase], by, unit) -> list[Case]:
     created = []
     with transaction.atomic():
         taken = set(
@@ -354,7 +363,11 @@ def record_12315_number(case: Case, by, number: str) -> Case:
             raise ValidationError(f"工单号 {number} 已登记在 {other.tracking_number} 上。")
         before = _snapshot(case)
         case.number_12315 = number
-        case.save(update_fields=["number_12315", "updated_at"])
+        try:
+            with transaction.atomic():
+                case.save(update_fields=["number_12315", "updated_at"])
+        except IntegrityError as error:  # recorded on another case a moment ago
+            raise ValidationError(f"工单号 {number} 已登记在另一件上。") from error
         _step(case, by, CaseStep.Kind.NUMBER_12315, f"已登记到全国12315平台，工单号 {number}。")
         audit.record(
             by,
@@ -635,8 +648,8 @@ def reply_case(case: Case, by, text: str) -> CaseStep:
 
 def close_case(case: Case, by, decision: str, *, at: datetime.datetime | None = None) -> Case:
     """Close (办结) with the decision the citizen will read. An accepted case may close; a
-    consultation may close straight away, its answer being the decision. A complaint in
-    mediation ends with an agreement or a termination instead."""
+    consultation may close straight away, its answer being the decision. A complaint received
+    under Order 121 ends with an agreement or a termination instead."""
     at = at or clock.now()
     scope_of(by).require("case.handle", case.org_unit)
     if not decision.strip():
@@ -650,6 +663,11 @@ def close_case(case: Case, by, decision: str, *, at: datetime.datetime | None = 
             raise ValidationError(
                 f"该件当前状态为“{case.get_status_display()}”，须先受理才能办结"
                 "（调解中的投诉以调解协议或终止调解结束）。"
+            )
+        if case.deadlines.filter(milestone=Milestone.MEDIATION).exists():
+            raise ValidationError(
+                "按《市场监督管理投诉举报处理办法》受理的投诉，以调解协议或终止调解结束，"
+                "不能直接办结。"
             )
         before = _snapshot(case)
         case.status = Case.Status.CLOSED

@@ -175,12 +175,6 @@ def _plain(form_class):
     return lambda case, data, request, prefix: form_class(data, prefix=prefix)
 
 
-def _on_today(form_class):
-    return lambda case, data, request, prefix: form_class(
-        data, prefix=prefix, initial={"on": clock.today()}
-    )
-
-
 ACTIONS: dict[str, Action] = {
     "number_12315": Action(
         lambda case, data, request, prefix: Number12315Form(
@@ -281,7 +275,12 @@ ACTIONS: dict[str, Action] = {
         title=gettext_lazy("重复举报（第三十五条）"),
     ),
     "pause": Action(
-        _on_today(PauseForm),
+        lambda case, data, request, prefix: PauseForm(
+            data,
+            prefix=prefix,
+            initial={"on": clock.today()},
+            reasons=pause_reasons(case, clock_action_deadline(case, "pause")),
+        ),
         lambda case, user, d: services.pause_clock(
             _deadline(case, d), user, reason=d["reason"], note=d["note"], on=d["on"]
         ),
@@ -290,7 +289,9 @@ ACTIONS: dict[str, Action] = {
         title=gettext_lazy("暂停计时（检验、检测、鉴定或回避申请期间不计入）"),
     ),
     "resume": Action(
-        _on_today(DeadlineForm),
+        lambda case, data, request, prefix: DeadlineForm(
+            data, prefix=prefix, initial={"on": clock.today()}
+        ),
         lambda case, user, d: services.resume_clock(_deadline(case, d), user, on=d["on"]),
         gettext_lazy("已恢复计时。"),
         button=gettext_lazy("恢复计时"),
@@ -327,14 +328,7 @@ def available_actions(case: Case, request) -> list[str]:
         names += ["agreement", "terminate"]
     elif case.status == Case.Status.TERMINATED:
         names.append("tell")
-    running = [d for d in case.all_deadlines if d.running]
-    pausable = {key for keys in legal.PAUSABLE.values() for key in keys}
-    if any(not d.paused and (case.kind, d.milestone) in pausable for d in running):
-        names.append("pause")
-    if any(d.paused for d in running):
-        names.append("resume")
-    if any(d.extension_days and not d.extended and not d.paused for d in running):
-        names.append("extend")
+    names += [name for name in CLOCK_ACTIONS if clock_action_deadline(case, name)]
     names += ["reply", "note"]
     if case.kind in (CaseKind.COMPLAINT, CaseKind.REPORT):
         names.append("split")
@@ -345,23 +339,33 @@ def available_actions(case: Case, request) -> list[str]:
 
 def _action_form(case: Case, request, name: str, data=None):
     form = ACTIONS[name].form(case, data, request, name)
-    if "deadline" in form.fields and data is None:
-        form.initial["deadline"] = _target_deadline(case, name)
+    if name in CLOCK_ACTIONS and data is None:
+        form.initial["deadline"] = clock_action_deadline(case, name).pk
     return form
 
 
-def _target_deadline(case: Case, name: str) -> int | None:
-    """The running limit a pause, resume or extension form is about."""
-    pausable = {key for keys in legal.PAUSABLE.values() for key in keys}
+CLOCK_ACTIONS = ("pause", "resume", "extend")
+
+
+def pause_reasons(case: Case, deadline) -> list[str]:
+    """Why this limit may stop: the reasons whose rule covers its kind and step."""
+    if deadline is None:
+        return []
+    return [r for r, steps in legal.PAUSABLE.items() if (case.kind, deadline.milestone) in steps]
+
+
+def clock_action_deadline(case: Case, name: str):
+    """The running limit a pause, resume or extension would act on, or None: one that may
+    pause and is not paused, the paused one, one whose rule allows an unused extension."""
     for deadline in case.all_deadlines:
         if not deadline.running:
             continue
-        if name == "pause" and not deadline.paused and (case.kind, deadline.milestone) in pausable:
-            return deadline.pk
+        if name == "pause" and not deadline.paused and pause_reasons(case, deadline):
+            return deadline
         if name == "resume" and deadline.paused:
-            return deadline.pk
+            return deadline
         if name == "extend" and deadline.extension_days and not deadline.extended:
-            return deadline.pk
+            return deadline
     return None
 
 

@@ -47,6 +47,29 @@ def export(rows=ROWS, headers=HEADERS, title=True) -> bytes:
     return buffer.getvalue()
 
 
+def upload(client, bureau, data: bytes) -> str:
+    """The page after uploading ``data`` for the bureau."""
+    file = io.BytesIO(data)
+    file.name = "12315工单.xlsx"
+    return client.post(
+        reverse("cases:import_12315"),
+        {"step": "upload", "file": file, "org_unit": bureau.pk, "default_kind": "complaint"},
+    ).content.decode()
+
+
+def confirm(client, bureau, **follow):
+    """Confirming the preview with the columns as guessed."""
+    guessed = import12315.guess_mapping(HEADERS)
+    data = {
+        "step": "map",
+        "org_unit": bureau.pk,
+        "default_kind": "complaint",
+        "confirm": "1",
+        **{f"map_{key}": column for key, column in guessed.items()},
+    }
+    return client.post(reverse("cases:import_12315"), data, **follow)
+
+
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
     from qualitymonth.cases import clock
@@ -150,76 +173,42 @@ def test_importing_creates_cases_with_their_clocks_and_twice_changes_nothing(bur
 
 def test_the_import_page_previews_then_saves_once(client, bureau, service):
     client.force_login(service)
-    url = reverse("cases:import_12315")
-    assert client.get(url).status_code == 200
-    upload = io.BytesIO(export())
-    upload.name = "12315工单.xlsx"
-    page = client.post(
-        url,
-        {"step": "upload", "file": upload, "org_unit": bureau.pk, "default_kind": "complaint"},
-    ).content.decode()
+    assert client.get(reverse("cases:import_12315")).status_code == 200
+    page = upload(client, bureau, export())
     assert "新导入 2 件，已导入过 0 件（不作改动），有问题 0 行。" in page
     assert "138****1234" in page and "13812341234" not in page and "王小明" not in page
     assert 'name="map_received"' in page and "确认导入" in page
     assert Case.objects.count() == 0  # nothing before the confirmation
-    mapping = {
-        "step": "map",
-        "org_unit": bureau.pk,
-        "default_kind": "complaint",
-        **{f"map_{key}": column for key, column in import12315.guess_mapping(HEADERS).items()},
-    }
-    response = client.post(url, {**mapping, "confirm": "1"}, follow=True)
+    response = confirm(client, bureau, follow=True)
     assert "已导入 2 件；已导入过的 0 件未作改动。" in response.content.decode()
     assert Case.objects.count() == 2
 
-    upload = io.BytesIO(export())
-    upload.name = "12315工单.xlsx"
-    page = client.post(
-        url,
-        {"step": "upload", "file": upload, "org_unit": bureau.pk, "default_kind": "complaint"},
-    ).content.decode()
+    page = upload(client, bureau, export())
     assert "新导入 0 件，已导入过 2 件（不作改动），有问题 0 行。" in page
     assert "已导入（ZJ2026092900001），不作改动" in page
-    response = client.post(url, {**mapping, "confirm": "1"}, follow=True)
+    response = confirm(client, bureau, follow=True)
     assert "已导入 0 件；已导入过的 2 件未作改动。" in response.content.decode()
     assert Case.objects.count() == 2
 
 
 def test_rows_with_problems_save_nothing_and_a_stale_upload_is_named(client, bureau, service):
     client.force_login(service)
-    url = reverse("cases:import_12315")
     rows = [ROWS[0], ["", "投诉", "2026-09-29", "", "", "", "", "", "内容", ""]]
-    upload = io.BytesIO(export(rows))
-    upload.name = "x.xlsx"
-    page = client.post(
-        url,
-        {"step": "upload", "file": upload, "org_unit": bureau.pk, "default_kind": "complaint"},
-    ).content.decode()
+    page = upload(client, bureau, export(rows))
     assert "缺少12315工单号。" in page and 'name="confirm"' not in page
-    mapping = {
-        "step": "map",
-        "org_unit": bureau.pk,
-        "default_kind": "complaint",
-        **{f"map_{key}": column for key, column in import12315.guess_mapping(HEADERS).items()},
-    }
-    client.post(url, {**mapping, "confirm": "1"})
+    confirm(client, bureau)
     assert Case.objects.count() == 0
     session = client.session
     del session[IMPORT_SESSION_KEY]
     session.save()
-    stale = client.post(url, {**mapping, "confirm": "1"}, follow=True)
+    stale = confirm(client, bureau, follow=True)
     assert "上传的文件已过期，请重新上传。" in stale.content.decode()
     assert Case.objects.count() == 0
 
 
 def test_only_case_staff_import_and_only_for_their_units(client, bureau, service, huangpu_admin):
     client.force_login(huangpu_admin)
-    upload = io.BytesIO(export())
-    upload.name = "x.xlsx"
-    page = client.post(
-        reverse("cases:import_12315"),
-        {"step": "upload", "file": upload, "org_unit": bureau.pk, "default_kind": "complaint"},
-    )
-    assert page.status_code in (200, 403)
-    assert "新导入" not in page.content.decode()
+    page = upload(client, bureau, export())  # Pudong's bureau is not among their units
+    assert "新导入" not in page and "选择一个有效的选项" in page
+    confirm(client, bureau)
     assert Case.objects.count() == 0

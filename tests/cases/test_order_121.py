@@ -242,10 +242,14 @@ def test_termination_starts_the_seven_working_days_to_tell_both_parties(mediatin
 
 
 def test_a_complaint_in_mediation_does_not_close_without_agreement_or_termination(
-    mediating, service
+    complaint, service
 ):
+    services.accept_case(complaint, service, at=at(2026, 10, 9))
+    with pytest.raises(ValidationError, match="以调解协议或终止调解结束"):
+        services.close_case(complaint, service, "已办结。")
+    services.start_mediation(complaint, service, method="on_site")
     with pytest.raises(ValidationError, match="调解中的投诉"):
-        services.close_case(mediating, service, "已办结。")
+        services.close_case(complaint, service, "已办结。")
 
 
 # Reports ----------------------------------------------------------------------------------

@@ -4,47 +4,20 @@
 第二十三条 ground and print the 投诉终止调解决定书; the citizen reads the outcome by tracking
 number."""
 
-import datetime
 import io
-import zoneinfo
 
 import docx
 from playwright.sync_api import expect
 
-from qualitymonth.accounts.models import Duty, Membership, Role
-from qualitymonth.cases import clock
-from qualitymonth.cases.default_rules import ensure_default_rules
 from qualitymonth.core.models import AuditEntry
-from qualitymonth.orgs.models import OrgUnit
-from tests.conftest import make_person
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-def set_clock(monkeypatch, *args):
-    moment = datetime.datetime(*args, tzinfo=SHANGHAI)
-    monkeypatch.setattr(clock, "now", lambda: moment)
+from tests.e2e.case_desk import BUREAU, set_clock, set_up_case_desk
 
 
 def test_staff_mediate_pause_terminate_and_print_and_the_citizen_reads_the_outcome(
     phone_page, browser, live_server, log_in, settings, tmp_path, monkeypatch, captcha_test_mode
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    from django.core.cache import cache
-
-    cache.clear()
-    ensure_default_rules()  # an earlier browser test's flush removed the migrations' rules
-    city = OrgUnit.objects.create(name="上海市", kind=OrgUnit.Kind.CITY)
-    pudong = OrgUnit.objects.create(name="浦东新区", kind=OrgUnit.Kind.DISTRICT, parent=city)
-    bureau = OrgUnit.objects.create(
-        name="浦东新区市场监督管理局", kind=OrgUnit.Kind.AGENCY, parent=pudong
-    )
-    staff = make_person("service")
-    staff.full_name = "赵业务"
-    staff.save()
-    Membership.objects.create(
-        user=staff, org_unit=bureau, role=Role.SERVICE_STAFF, duties=[Duty.CASES]
-    )
+    staff = set_up_case_desk()
 
     # Tuesday 29 September 2026: the citizen files a complaint from WeChat.
     set_clock(monkeypatch, 2026, 9, 29, 10, 30)
@@ -129,8 +102,8 @@ def test_staff_mediate_pause_terminate_and_print_and_the_citizen_reads_the_outco
     assert lines[0] == "投诉终止调解决定书"
     assert lines[2] == "王小明、某某电动车商行："
     assert "第二十三条第一款第（三）项" in lines[3]
-    assert lines[-2:] == ["浦东新区市场监督管理局", "2026年11月20日"]
-    assert AuditEntry.objects.filter(action="case.document_printed").count() == 1
+    assert lines[-2:] == [BUREAU, "2026年11月20日"]
+    assert AuditEntry.objects.filter(action="case.document_printed", actor=staff).count() == 1
     context.close()
 
     # The citizen looks the case up by its tracking number.
