@@ -33,7 +33,7 @@ from qualitymonth.core.notifications import notify
 from qualitymonth.core.workdays import CalendarUnknown, days_between, period_end
 from qualitymonth.reports.evidence import attachment_problem
 
-from . import clock, legal
+from . import clock, documents, legal
 from .models import (
     Case,
     CaseAttachment,
@@ -847,8 +847,6 @@ def reveal_contact(case: Case, by) -> dict[str, str]:
 def print_document(case: Case, by, name: str) -> tuple[str, bytes]:
     """One of the order's 文书 for this case as .docx (``cases.documents``). It carries the
     citizen's contact details in full, so every print is recorded like a full view."""
-    from . import documents
-
     scope_of(by).require("case.handle", case.org_unit)
     document = documents.DOCUMENTS.get(name)
     if document is None or not document.available(case):
