@@ -1,72 +1,64 @@
-"""The time limits seeded at installation (migration 0002), as plain data.
+"""The time limits a new installation has: those its migrations seed, read from them.
 
-An administrator changes them later on the rules page, when the regulations change.
-
-Statutory limits come from 《市场监督管理投诉举报处理暂行办法》 (总局令第20号, in force 2020-01-01;
-articles as numbered after the 2022 amendment, 总局令第61号), 《中华人民共和国消费者权益保护法》
-and 《市场监督管理行政处罚程序规定》. Consultations and testing requests have no statutory limit;
-their rules are the bureau's own service commitment and say so.
+Migrations 0002 (the 2020 rules of the 暂行办法, 总局令第20号) and 0004 (the rules of
+总局令第121号 from 2026-04-15, the 2020 ones they replace ending on 2026-04-14) each write their
+rules out, frozen, so that they do the same whenever they run. This module reads that data back
+for ``ensure_default_rules``, which puts the rules into a database that lost them (a test's
+flushed database, the demo), so the data lives in one place. An administrator changes the rules
+later on the rules page.
 """
 
-import datetime
+from __future__ import annotations
 
-# (kind, milestone, working days, start event, legal basis, effective from)
-RULES = [
-    (
-        "complaint",
-        "decision",
-        7,
-        "received",
-        "《市场监督管理投诉举报处理暂行办法》第十四条：自收到投诉之日起七个工作日内作出受理或者不予受理的决定，"
-        "并告知投诉人；《中华人民共和国消费者权益保护法》第四十六条。",
-        datetime.date(2020, 1, 1),
-    ),
-    (
-        "complaint",
-        "closing",
-        45,
-        "accepted",
-        "《市场监督管理投诉举报处理暂行办法》第二十一条：自投诉受理之日起四十五个工作日内投诉人和被投诉人"
-        "未能达成调解协议的，终止调解。",
-        datetime.date(2020, 1, 1),
-    ),
-    (
-        "report",
-        "decision",
-        15,
-        "received",
-        "《市场监督管理行政处罚程序规定》第十八条：自收到举报材料之日起十五个工作日内予以核查，"
-        "决定是否立案（特殊情况经负责人批准可延长十五个工作日）。",
-        datetime.date(2020, 1, 1),
-    ),
-    (
-        "consultation",
-        "closing",
-        5,
-        "received",
-        "本局服务承诺（非法定时限）：咨询自收到之日起五个工作日内答复。",
-        datetime.date(2020, 1, 1),
-    ),
-    (
-        "testing",
-        "decision",
-        7,
-        "received",
-        "本局服务承诺（非法定时限）：检测鉴定申请自收到之日起七个工作日内告知是否受理。",
-        datetime.date(2020, 1, 1),
-    ),
-]
+import importlib
 
 
-def ensure_default_rules(rule_model=None) -> None:
-    """Create the seeded rules that are missing (the migration, and tests whose database was
-    flushed after the migration ran)."""
-    if rule_model is None:
-        from .models import TimeLimitRule as rule_model
-    for kind, milestone, days, start, basis, effective_from in RULES:
-        rule_model.objects.get_or_create(
-            kind=kind,
-            milestone=milestone,
-            effective_from=effective_from,
-            defaults={"working_days": days, "start_event": start, "legal_basis": basis},
-        )
+def _migration(name: str):
+    return importlib.import_module(f"qualitymonth.cases.migrations.{name}")
+
+
+def default_rules() -> list[dict]:
+    """Every seeded rule, as the fields of a ``TimeLimitRule``."""
+    first = _migration("0002_seed_time_limit_rules")
+    order_121 = _migration("0004_order_121_rules")
+    rules = [
+        {
+            "kind": kind,
+            "milestone": milestone,
+            "days": days,
+            "counting": "working",
+            "extension_days": 0,
+            "start_event": start,
+            "legal_basis": basis,
+            "effective_from": first.FROM_2020,
+            "effective_to": (
+                order_121.OLD_RULES_END if (kind, milestone) in order_121.REPLACED else None
+            ),
+        }
+        for kind, milestone, days, start, basis in first.RULES
+    ]
+    rules += [
+        {
+            "kind": kind,
+            "milestone": milestone,
+            "days": days,
+            "counting": counting,
+            "extension_days": extension,
+            "start_event": start,
+            "legal_basis": basis,
+            "effective_from": order_121.ORDER_121_FROM,
+            "effective_to": None,
+        }
+        for kind, milestone, days, counting, extension, start, basis in order_121.RULES
+    ]
+    return rules
+
+
+def ensure_default_rules() -> None:
+    """Create the seeded rules that are missing (tests whose database was flushed after the
+    migrations ran, the demo)."""
+    from .models import TimeLimitRule
+
+    for rule in default_rules():
+        key = {name: rule.pop(name) for name in ("kind", "milestone", "effective_from")}
+        TimeLimitRule.objects.get_or_create(**key, defaults=rule)

@@ -14,7 +14,7 @@ from qualitymonth.core.workdays import CalendarUnknown, add_working_days
 from qualitymonth.orgs.models import OrgUnit
 
 from . import clock
-from .models import Case, CaseDeadline, CaseStep
+from .models import Case, CaseDeadline, CaseKind, CaseStep, ClockPause
 
 
 def _service_staff_with_cases_duty() -> QuerySet[Membership]:
@@ -79,6 +79,7 @@ class CaseFilters:
     clock: str = ""  # "" | "near" | "over"
     mine: bool = False
     q: str = ""
+    lacking_12315: bool = False  # complaints and reports not yet registered in 12315
 
 
 def case_list(user, filters: CaseFilters, today: datetime.date) -> QuerySet[Case]:
@@ -98,11 +99,16 @@ def case_list(user, filters: CaseFilters, today: datetime.date) -> QuerySet[Case
         q = filters.q.strip()
         cases = cases.filter(
             Q(tracking_number__icontains=q)
+            | Q(number_12315__icontains=q.replace(" ", ""))
             | Q(subject__icontains=q)
             | Q(business_name__icontains=q)
         )
+    if filters.lacking_12315:
+        cases = lacking_12315(cases)
     if filters.clock:
-        running = CaseDeadline.objects.filter(met_at=None, cancelled=False, due_on__isnull=False)
+        running = CaseDeadline.objects.filter(
+            met_at=None, cancelled=False, due_on__isnull=False, paused_since__isnull=True
+        )
         if filters.clock == "over":
             running = running.filter(due_on__lt=today)
         else:  # near or over: at most the warning's working days left
@@ -112,28 +118,51 @@ def case_list(user, filters: CaseFilters, today: datetime.date) -> QuerySet[Case
                 limit = today
             running = running.filter(due_on__lte=limit)
         cases = cases.filter(status__in=Case.OPEN_STATUSES, pk__in=running.values("case_id"))
-    return cases.prefetch_related(
-        Prefetch(
-            "deadlines",
-            queryset=CaseDeadline.objects.order_by("due_on", "id"),
-            to_attr="all_deadlines",
-        )
-    ).order_by("-received_at", "-id")
+    return cases.prefetch_related(deadlines_prefetch()).order_by("-received_at", "-id")
+
+
+def lacking_12315(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The complaints and reports among ``cases`` that carry no 12315 工单号 yet."""
+    return cases.filter(kind__in=[CaseKind.COMPLAINT, CaseKind.REPORT], number_12315="")
+
+
+def deadlines_prefetch() -> Prefetch:
+    """A case's deadlines, soonest first, each with its open pause (the clock shows why)."""
+    return Prefetch(
+        "deadlines",
+        queryset=CaseDeadline.objects.order_by("due_on", "id").prefetch_related(
+            Prefetch("pauses", ClockPause.objects.filter(ended_on=None), to_attr="open_pauses")
+        ),
+        to_attr="all_deadlines",
+    )
 
 
 def clocks_of(case: Case, today: datetime.date) -> list[clock.Clock]:
     """The running limits of a case, soonest first (uses the prefetched deadlines)."""
-    deadlines = getattr(case, "all_deadlines", None)
-    if deadlines is None:
-        deadlines = list(case.deadlines.order_by("due_on", "id"))
     if not case.is_open:
         return []
+    deadlines = getattr(case, "all_deadlines", None)
+    if deadlines is None:
+        fetched = Case.objects.filter(pk=case.pk).prefetch_related(deadlines_prefetch()).get()
+        deadlines = fetched.all_deadlines
     warn = clock.warn_days()
-    return [
-        clock.clock_for(d.get_milestone_display(), d.due_on, today, warn)
-        for d in deadlines
-        if d.running
-    ]
+    return [clock.clock_of(d, today, warn) for d in deadlines if d.running]
+
+
+def earlier_reports(case: Case, user) -> QuerySet[Case]:
+    """Reports the same reporter (same mobile or ID number) filed before this one, among those
+    the user may handle: what a repeated report may be merged into (第三十五条)."""
+    if case.kind != CaseKind.REPORT:
+        return Case.objects.none()
+    same = Q(mobile=case.mobile) if case.mobile else Q(pk__in=[])
+    if case.id_number:
+        same |= Q(id_number=case.id_number)
+    return (
+        visible_cases(user)
+        .filter(same, kind=CaseKind.REPORT, received_at__lte=case.received_at)
+        .exclude(pk=case.pk)
+        .order_by("-received_at")
+    )
 
 
 # The citizen's lookup ----------------------------------------------------------------------

@@ -107,11 +107,16 @@ _HEADING_PATTERNS = (
 
 @dataclass(frozen=True)
 class Table:
-    """A table after the text: its title, the header row and the rows, all as text."""
+    """A table after the text: its title, the header row and the rows, all as text.
+
+    Cells are centred; the columns in ``left_columns`` (0-based) are set from the left, for
+    the long text of a form's answers. A table without a title has no caption line.
+    """
 
     title: str
     header: Sequence[str]
     rows: Sequence[Sequence[str]]
+    left_columns: Sequence[int] = ()
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,8 @@ def write_document(
     title: str,
     paragraphs: Iterable[str],
     *,
+    number: str = "",
+    addressee: str = "",
     signature: str | None = None,
     date: datetime.date | str | None = None,
     tables: Sequence[Table] = (),
@@ -190,6 +197,9 @@ def write_document(
     the tables, the signature and date, and the attachments (附件): each of ``annexes``, then
     ``images`` with their captions as one more.
 
+    ``number``, a document number (文号) centred under the title, as administrative forms set
+    it; ``addressee``, the 主送 line flush left one line below (GB/T 9704-2012 7.3.2).
+
     ``title`` may hold line breaks ("\\n") where the title should break. Raises
     ``DocumentError`` for an image that is not a JPEG or PNG.
     """
@@ -199,7 +209,13 @@ def write_document(
     _add_page_numbers(document)
 
     _add_title(document, title)
+    if number:
+        _add_centred(document, number, BODY_FONT)
     _blank_line(document)
+    if addressee:
+        paragraph = document.add_paragraph()
+        _exact_lines(paragraph)
+        _run(paragraph, addressee, BODY_FONT, SIZE_3)
     for text in paragraphs:
         if text.strip():
             _add_body_paragraph(document, text.strip())
@@ -430,6 +446,14 @@ def _blank_line(document) -> None:
     _exact_lines(document.add_paragraph())
 
 
+def _add_centred(document, text: str, font: Font):
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _exact_lines(paragraph)
+    _run(paragraph, text, font, SIZE_3)
+    return paragraph
+
+
 def _add_body_paragraph(document, text: str, *, heading: bool = True) -> None:
     paragraph = document.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -453,11 +477,9 @@ def _add_body_paragraph(document, text: str, *, heading: bool = True) -> None:
 
 def _add_table(document, table: Table) -> None:
     _blank_line(document)
-    caption = document.add_paragraph()
-    caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _exact_lines(caption)
-    caption.paragraph_format.keep_with_next = True
-    _run(caption, table.title, HEI_FONT, SIZE_3)
+    if table.title:
+        caption = _add_centred(document, table.title, HEI_FONT)
+        caption.paragraph_format.keep_with_next = True
 
     rows = ([list(table.header)] if table.header else []) + [list(row) for row in table.rows]
     columns = max((len(row) for row in rows), default=1)
@@ -474,7 +496,8 @@ def _add_table(document, table: Table) -> None:
             cell.width = width
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             paragraph = cell.paragraphs[0]
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            left = column in table.left_columns and not is_header
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
             paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             text = str(values[column]) if column < len(values) else ""
             _run(paragraph, text, HEI_FONT if is_header else BODY_FONT, SIZE_4)

@@ -10,3 +10,13 @@ def xlsx_response(content: bytes, filename: str) -> FileResponse:
     return FileResponse(
         io.BytesIO(content), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
+
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_response(content: bytes, filename: str) -> FileResponse:
+    """A Word document download with its Chinese file name kept."""
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename=filename, content_type=DOCX_CONTENT_TYPE
+    )

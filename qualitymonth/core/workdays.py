@@ -1,4 +1,5 @@
-"""Chinese statutory working days (工作日): weekends and public holidays off, 调休 weekends on.
+"""Chinese statutory working days (工作日) and the periods counted on them. Weekends and public
+holidays are off, 调休 weekends on.
 
 Pure Python on chinesecalendar, which carries the State Council's holiday arrangements
 (国务院办公厅关于…部分节假日安排的通知) year by year; version 1.11 knows 2004–2026. A date outside
@@ -15,6 +16,14 @@ How a time limit is counted ("自收到投诉之日起七个工作日内"):
   2024-10-01..07 does not count.
 - a receipt on a weekend or holiday is the same rule seen from the other side: the clock starts on
   the next working day, which is day 1.
+
+Periods in calendar days (《市场监督管理投诉举报处理办法》, 总局令第121号, 第四十五条: mediation
+ends 60 days after acceptance) follow the same counting rule: the first day is not counted, the
+period ends on its last day, and a last day that falls on a statutory holiday moves to the first
+day after it. "Statutory holiday" is read as the courts read 法定休假日 in 民事诉讼法 第八十五条:
+every day off, the public holidays and the ordinary weekend alike, so a last day on a Sunday moves
+to Monday; a 调休 Saturday is a working day and ends the period where it falls. A period counted in
+working days always ends on a working day, so the rule never moves it.
 """
 
 from __future__ import annotations
@@ -24,13 +33,22 @@ import datetime
 import chinese_calendar
 
 __all__ = [
+    "CALENDAR",
+    "WORKING",
     "CalendarUnknown",
     "add_working_days",
+    "days_between",
     "first_known_year",
     "is_working_day",
     "last_known_year",
+    "next_working_day",
+    "period_end",
     "working_days_between",
 ]
+
+# How a period is counted: in working days, or in calendar days (自然日).
+WORKING = "working"
+CALENDAR = "calendar"
 
 
 class CalendarUnknown(ValueError):
@@ -40,8 +58,8 @@ class CalendarUnknown(ValueError):
         self.day = day
         self.message = (
             f"{day.year}年{day.month}月{day.day}日不在节假日数据范围内"
-            f"（已知 {first_known_year()}—{last_known_year()} 年），无法计算工作日；"
-            "请升级 chinesecalendar 以取得新年度的放假安排。"
+            f"（已知 {first_known_year()}—{last_known_year()} 年），"
+            "无法按法定节假日和调休计算期限；请升级 chinesecalendar 以取得新年度的放假安排。"
         )
         super().__init__(self.message)
 
@@ -103,3 +121,43 @@ def working_days_between(start: datetime.date, end: datetime.date) -> int:
         if is_working_day(day):
             count += 1
     return count
+
+
+def next_working_day(day: datetime.date) -> datetime.date:
+    """``day`` itself when it is a working day, otherwise the first working day after it."""
+    if isinstance(day, datetime.datetime):
+        day = day.date()
+    one_day = datetime.timedelta(days=1)
+    while not is_working_day(day):
+        day += one_day
+    return day
+
+
+def period_end(start: datetime.date, count: int, counting: str = WORKING) -> datetime.date:
+    """The last day of a period of ``count`` days from ``start`` (第四十五条, see above).
+
+    In working days it is ``add_working_days``; in calendar days, the ``count``-th day after
+    ``start``, moved to the next working day when it is a day off. Raises ``CalendarUnknown``
+    when the calendar does not know a day the answer depends on.
+    """
+    if counting == WORKING:
+        return add_working_days(start, count)
+    if counting != CALENDAR:
+        raise ValueError(f"unknown counting {counting!r}")
+    if count < 0:
+        raise ValueError("count must not be negative")
+    if isinstance(start, datetime.datetime):
+        start = start.date()
+    return next_working_day(start + datetime.timedelta(days=count))
+
+
+def days_between(start: datetime.date, end: datetime.date, counting: str = WORKING) -> int:
+    """The days ``d`` with ``start < d <= end`` that count for a period of this kind: working
+    days, or every day; negative when ``end`` is before ``start``."""
+    if counting == WORKING:
+        return working_days_between(start, end)
+    if isinstance(start, datetime.datetime):
+        start = start.date()
+    if isinstance(end, datetime.datetime):
+        end = end.date()
+    return (end - start).days

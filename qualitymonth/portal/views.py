@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from qualitymonth.cases import services
+from qualitymonth.cases.legal import CHANNELS_12315
 from qualitymonth.cases.models import CaseKind
 from qualitymonth.cases.queries import find_case, intake_units
 from qualitymonth.core.antiabuse import Rate, RateLimited, limit_address
@@ -53,7 +54,17 @@ def case_new(request, kind: str):
     return render(
         request,
         "portal/case_new.html",
-        {"form": form, "kind": kind, "kind_label": CaseKind(kind).label, "help": KIND_HELP[kind]},
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": CaseKind(kind).label,
+            "help": KIND_HELP[kind],
+            # Complaints and reports are handled in 12315 (第八条, 第四十条): say so, and where
+            # the citizen can reach it directly.
+            "channels_12315": (
+                CHANNELS_12315 if kind in (CaseKind.COMPLAINT, CaseKind.REPORT) else None
+            ),
+        },
         status=form.status,
     )
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 @dataclass(frozen=True)
 class Figure:
     label: str  # "答题人数"
-    value: int
+    value: int | Decimal  # a count, or a rate shown with its decimals ("按时率（%） 91.7")
     source: str = ""  # what counted it: "知识问答"
     indicator: str = ""  # the indicator it pre-fills, by name ("参与人数"); "" shows it only
 

@@ -18,7 +18,7 @@ D = datetime.date
 
 def test_the_seeded_rules_carry_their_legal_basis(db):
     rule = TimeLimitRule.in_force(D(2024, 9, 27)).get(kind="complaint", milestone="decision")
-    assert rule.working_days == 7
+    assert rule.days == 7
     assert "第十四条" in rule.legal_basis
     assert "消费者权益保护法》第四十六条" in rule.legal_basis
     assert TimeLimitRule.in_force(D(2024, 9, 27)).filter(kind="report").exists()
@@ -77,7 +77,7 @@ def test_accepting_meets_the_decision_limit_and_starts_mediation(complaint, serv
     assert decision.met_at is not None
     closing = complaint.deadlines.get(milestone=Milestone.CLOSING)
     assert closing.starts_on == D(2024, 10, 8)
-    assert closing.working_days == 45
+    assert closing.days == 45
     assert [c.milestone for c in clocks_of(complaint, D(2024, 10, 9))] == ["办结"]
     assert AuditEntry.objects.filter(action="case.accepted", target_id=str(complaint.pk)).exists()
 
@@ -85,7 +85,9 @@ def test_accepting_meets_the_decision_limit_and_starts_mediation(complaint, serv
 def test_refusing_needs_a_reason_and_ends_every_clock(complaint, service):
     with pytest.raises(ValidationError):
         services.refuse_case(complaint, service, "  ")
-    services.refuse_case(complaint, service, "不属于本局管辖，请向住所地市场监管部门投诉。")
+    services.refuse_case(
+        complaint, service, "不属于本局管辖，请向住所地市场监管部门投诉。", ground="1"
+    )
     complaint.refresh_from_db()
     assert complaint.status == Case.Status.REFUSED
     assert clocks_of(complaint, D(2024, 10, 8)) == []
@@ -181,29 +183,32 @@ def sysadmin(db):
 
 
 def test_a_rule_change_applies_to_cases_received_from_its_date_only(bureau, service, sysadmin):
-    old_case = file_case(bureau, received_at=at(2024, 9, 27))
+    old_case = file_case(bureau, received_at=at(2026, 9, 29))
     services.add_rule(
         sysadmin,
         kind="complaint",
         milestone="decision",
-        working_days=5,
+        days=5,
         start_event="received",
         legal_basis="（修订后）自收到投诉之日起五个工作日内作出受理决定。",
-        effective_from=D(2024, 10, 8),
+        effective_from=D(2026, 10, 12),
     )
-    previous = TimeLimitRule.objects.get(kind="complaint", milestone="decision", working_days=7)
-    assert previous.effective_to == D(2024, 10, 7)
-    day_before = file_case(bureau, received_at=at(2024, 10, 7))
-    new_case = file_case(bureau, received_at=at(2024, 10, 8))
+    previous = TimeLimitRule.objects.get(
+        kind="complaint", milestone="decision", effective_from=D(2026, 4, 15)
+    )
+    assert previous.effective_to == D(2026, 10, 11)
+    day_before = file_case(bureau, received_at=at(2026, 10, 11))
+    new_case = file_case(bureau, received_at=at(2026, 10, 12))
 
     def decision(case):
         return case.deadlines.get(milestone=Milestone.DECISION)
 
-    assert decision(old_case).working_days == 7
-    assert decision(old_case).due_on == D(2024, 10, 12)
-    assert decision(day_before).working_days == 7  # received during the holiday, old rule
-    assert decision(new_case).working_days == 5
-    assert decision(new_case).due_on == D(2024, 10, 14)  # 9, 10, 11, 12 (调休), 14
+    assert decision(old_case).days == 7
+    assert decision(old_case).due_on == D(2026, 10, 14)
+    assert decision(day_before).days == 7  # received on the Sunday before, old rule
+    assert decision(day_before).due_on == D(2026, 10, 20)
+    assert decision(new_case).days == 5
+    assert decision(new_case).due_on == D(2026, 10, 19)  # 13, 14, 15, 16, 19
     assert "修订后" in decision(new_case).legal_basis
     assert AuditEntry.objects.filter(action="case_rule.added").exists()
 
@@ -212,7 +217,7 @@ def test_overlapping_rules_are_refused_and_only_the_system_admin_changes_them(db
     fields = dict(
         kind="complaint",
         milestone="decision",
-        working_days=5,
+        days=5,
         start_event="received",
         legal_basis="x",
     )

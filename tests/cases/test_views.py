@@ -66,10 +66,11 @@ def test_the_export_masks_personal_data(client, complaint, service):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0][:8] == [
-        "受理编号", "类型", "收到日期", "产品或服务", "经营者", "联系人", "手机号", "身份证号",
+    assert rows[0][:9] == [
+        "受理编号", "12315工单号", "类型", "收到日期", "产品或服务", "经营者", "联系人", "手机号",
+        "身份证号",
     ]  # fmt: skip
-    assert rows[1][5:8] == ["张**", "138****1234", "110105********002X"]
+    assert rows[1][6:9] == ["张**", "138****1234", "110105********002X"]
     text = repr(rows)
     for value in FULL:
         assert value not in text
@@ -185,10 +186,12 @@ def test_the_rules_page(client, service, db):
         {
             "kind": "consultation",
             "milestone": "closing",
-            "working_days": 3,
+            "days": 3,
+            "counting": "working",
+            "extension_days": 0,
             "start_event": "received",
             "legal_basis": "本局服务承诺（修订）",
-            "effective_from": "2025-01-01",
+            "effective_from": "2027-01-01",
         },
     )
     assert response.status_code == 302
@@ -226,4 +229,4 @@ def test_the_export_writes_what_citizens_typed_as_text_never_as_a_formula(client
     rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True))
     saved = sorted(Case.objects.values_list("subject", flat=True))
     assert len(saved) == len(DANGEROUS)
-    assert sorted(row[3] for row in rows) == saved == sorted(row[4] for row in rows)
+    assert sorted(row[4] for row in rows) == saved == sorted(row[5] for row in rows)

@@ -236,6 +236,33 @@ def test_a_document_with_only_text():
     assert not document.tables and not document.inline_shapes
 
 
+def test_a_decision_form_numbered_under_its_title_and_addressed_flush_left():
+    data = docwriter.write_document(
+        "投诉受理决定书",
+        ["我局决定受理。"],
+        number="____市监____〔2026〕第____号",
+        addressee="王小明：",
+        tables=[Table("", (), [("投诉人姓名", "王小明"), ("事实", "买后三天电池无法充电。")],
+                      left_columns=(1,))],
+    )  # fmt: skip
+    document = docx.Document(io.BytesIO(data))
+    assert [p.text for p in document.paragraphs][:5] == [
+        "投诉受理决定书",
+        "____市监____〔2026〕第____号",
+        "",
+        "王小明：",
+        "我局决定受理。",
+    ]
+    number, addressee = document.paragraphs[1], document.paragraphs[3]
+    assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert addressee.alignment is None and addressee._p.pPr.find(qn("w:ind")) is None  # 顶格
+    # A table without a title has no caption; its answers are set from the left.
+    assert [p.text for p in document.paragraphs].count("") == 2  # after the number, the text
+    cells = document.tables[0].rows[1].cells
+    assert cells[0].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert cells[1].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.LEFT
+
+
 def test_an_image_that_is_not_a_picture_is_named():
     with pytest.raises(docwriter.DocumentError, match="第1张照片"):
         docwriter.write_document("标题", ["正文"], images=[Image(b"not a picture", "x")])

@@ -5,9 +5,15 @@ import datetime
 import pytest
 
 from qualitymonth.core.workdays import (
+    CALENDAR,
+    WORKING,
     CalendarUnknown,
     add_working_days,
+    days_between,
     is_working_day,
+    last_known_year,
+    next_working_day,
+    period_end,
     working_days_between,
 )
 
@@ -82,3 +88,66 @@ def test_a_date_beyond_the_known_years_is_a_clear_error():
 def test_negative_counts_are_refused():
     with pytest.raises(ValueError):
         add_working_days(D(2024, 10, 8), -1)
+
+
+# Periods under 《市场监督管理投诉举报处理办法》 第四十五条 ---------------------------------------
+
+
+def test_a_complaint_received_before_national_day_2026_is_decided_within_7_working_days():
+    # Received Tuesday 29 September 2026: day 1 the 30th, 1–7 October off, then the 8th, 9th,
+    # the 调休 Saturday 10th, 12th, 13th and day 7 on Wednesday 14 October.
+    assert period_end(D(2026, 9, 29), 7, WORKING) == D(2026, 10, 14)
+    assert period_end(D(2026, 9, 29), 4, WORKING) == D(2026, 10, 10)  # 调休 Saturday counts
+
+
+def test_sixty_calendar_days_count_every_day_after_the_first():
+    # Accepted Friday 9 October 2026: day 60 is Tuesday 8 December, a working day.
+    assert period_end(D(2026, 10, 9), 60, CALENDAR) == D(2026, 12, 8)
+    assert days_between(D(2026, 10, 9), D(2026, 12, 8), CALENDAR) == 60
+    assert days_between(D(2026, 12, 8), D(2026, 10, 9), CALENDAR) == -60
+
+
+def test_a_last_day_on_national_day_moves_to_the_first_day_after_the_holiday():
+    # Accepted Sunday 2 August 2026: day 60 is 1 October; the holiday runs to the 7th.
+    assert period_end(D(2026, 8, 2), 60, CALENDAR) == D(2026, 10, 8)
+
+
+def test_a_last_day_in_the_2026_spring_festival_moves_past_it():
+    # Accepted Friday 19 December 2025: day 60 is 17 February 2026, inside the Spring Festival
+    # holiday (15–23 February); the first working day after it is Tuesday the 24th.
+    assert period_end(D(2025, 12, 19), 60, CALENDAR) == D(2026, 2, 24)
+
+
+def test_a_last_day_on_a_weekend_moves_to_monday_but_a_tiaoxiu_saturday_stands():
+    # Day 60 from 14 October 2026 is Sunday 13 December: a day off, so Monday the 14th.
+    assert period_end(D(2026, 10, 14), 60, CALENDAR) == D(2026, 12, 14)
+    # Saturday 10 October 2026 is a 调休 working day: a period ending there ends there.
+    assert period_end(D(2026, 9, 10), 30, CALENDAR) == D(2026, 10, 10)
+    assert next_working_day(D(2026, 10, 10)) == D(2026, 10, 10)
+    assert next_working_day(D(2026, 10, 1)) == D(2026, 10, 8)
+
+
+def test_working_day_periods_never_move():
+    for start in (D(2026, 9, 25), D(2026, 9, 29), D(2026, 10, 3)):
+        for count in range(1, 20):
+            end = period_end(start, count, WORKING)
+            assert is_working_day(end) and next_working_day(end) == end
+
+
+def test_a_last_day_in_a_year_the_calendar_does_not_know_is_a_clear_chinese_error():
+    # chinesecalendar 1.11 knows the State Council's arrangements up to 2026, so the 2027
+    # Spring Festival (from 6 February 2027) is unknown: whether 7 February 2027 is a day off
+    # cannot be told, and the period's end is not guessed.
+    unknown = D(last_known_year() + 1, 2, 7)
+    with pytest.raises(CalendarUnknown) as caught:
+        period_end(unknown - datetime.timedelta(days=60), 60, CALENDAR)
+    assert f"{unknown.year}年2月7日不在节假日数据范围内" in caught.value.message
+    assert f"（已知 2004—{last_known_year()} 年）" in caught.value.message
+    assert "请升级 chinesecalendar" in caught.value.message
+
+
+def test_unknown_counting_and_negative_periods_are_refused():
+    with pytest.raises(ValueError):
+        period_end(D(2026, 10, 9), 5, "fortnights")
+    with pytest.raises(ValueError):
+        period_end(D(2026, 10, 9), -1, CALENDAR)

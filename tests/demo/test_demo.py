@@ -53,9 +53,20 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(
     # Sample cases, handled by the service account, which has the duty for them.
     cases = Case.objects.all()
     assert all(case.subject.startswith("【示例】") for case in cases)
-    assert sorted(cases.values_list("status", flat=True)) == ["accepted", "closed", "received"]
+    assert sorted(cases.values_list("status", flat=True)) == [
+        "accepted",
+        "closed",
+        "mediating",
+        "received",
+    ]
     closing = cases.get(status="accepted").deadlines.get(milestone="closing")
     assert closing.starts_on == datetime.date(2024, 10, 8)  # accepted after the holiday
+    # The 2026 complaint mediates under 总局令第121号, its 60 days paused for testing.
+    mediation = cases.get(status="mediating").deadlines.get(milestone="mediation")
+    assert (mediation.due_on, mediation.paused_since) == (
+        datetime.date(2026, 12, 8),
+        datetime.date(2026, 11, 2),
+    )
     assert Membership.objects.get(user__username="service").duties == [Duty.CASES]
 
     # The demo told only its own people, and knows each thing it made.

@@ -3,46 +3,18 @@ and follows it with the tracking number and mobile number; on 8 October, after t
 holiday, the bureau's service staff see its clock in working days, look at the contact details
 (audited) and reply; the citizen reads the reply."""
 
-import datetime
-import zoneinfo
-
 from playwright.sync_api import expect
 
-from qualitymonth.accounts.models import Duty, Membership, Role
-from qualitymonth.cases import clock
-from qualitymonth.cases.default_rules import ensure_default_rules
 from qualitymonth.core.models import AuditEntry
-from qualitymonth.orgs.models import OrgUnit
-from tests.conftest import make_person
+from tests.e2e.case_desk import set_clock, set_up_case_desk
 from tests.reports.conftest import photo_bytes
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-
-def set_clock(monkeypatch, *args):
-    moment = datetime.datetime(*args, tzinfo=SHANGHAI)
-    monkeypatch.setattr(clock, "now", lambda: moment)
 
 
 def test_a_citizen_files_and_follows_a_complaint_and_staff_see_its_working_day_clock(
     phone_page, browser, live_server, log_in, settings, tmp_path, monkeypatch, captcha_test_mode
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
-    from django.core.cache import cache
-
-    cache.clear()
-    ensure_default_rules()  # an earlier browser test's flush removed the migration's rules
-    city = OrgUnit.objects.create(name="上海市", kind=OrgUnit.Kind.CITY)
-    pudong = OrgUnit.objects.create(name="浦东新区", kind=OrgUnit.Kind.DISTRICT, parent=city)
-    bureau = OrgUnit.objects.create(
-        name="浦东新区市场监督管理局", kind=OrgUnit.Kind.AGENCY, parent=pudong
-    )
-    staff = make_person("service")
-    staff.full_name = "赵业务"
-    staff.save()
-    Membership.objects.create(
-        user=staff, org_unit=bureau, role=Role.SERVICE_STAFF, duties=[Duty.CASES]
-    )
+    staff = set_up_case_desk()
     photo = tmp_path / "IMG_0001.JPG"
     photo.write_bytes(photo_bytes(1))
 
