@@ -314,7 +314,9 @@ _DATE_DIGITS = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 _DATE_CN = rf"[{_CN_DATE_DIGITS}]{{4}}\s*年\s*[{_NUMERALS}]{{1,3}}\s*月\s*[{_NUMERALS}]{{1,3}}\s*日"
 _DATE_ANY = rf"(?:{_DATE_DIGITS}|{_DATE_CN})"
 _DATE_LINE_RE = re.compile(rf"^[（(]?\s*({_DATE_ANY})\s*[）)]?$")
-_PRINT_LINE_RE = re.compile(rf"^(.*?)\s*({_DATE_ANY})\s*印\s*发$")
+# "(?<!\s)": the organ's name ends where a run of spaces starts, so the spaces are not rescanned
+# from each of their positions (a line of thousands of em spaces took seconds).
+_PRINT_LINE_RE = re.compile(rf"^(.*?)(?<!\s)\s*({_DATE_ANY})\s*印\s*发$")
 
 # Top-level headings we know, longest first so "活动时间安排" is not read as "活动时间".
 _CONTENT_WORDS = (
@@ -1063,10 +1065,19 @@ def _deadlines_in(text: str, year: int | None) -> Iterator[ParsedDeadline]:
             yield ParsedDeadline(date=found.end, text=_sentence_around(text, m.start(), m.end()))
 
 
+# How far a deadline's sentence is looked for on each side of its date. A longer sentence is cut
+# to the part around the date anyway; without the bound, a paragraph of deadlines without a full
+# stop would be scanned to its ends once per deadline.
+_SENTENCE_REACH = 400
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(ch, 0, start) for ch in "。！？\n")
-    rights = [i for i in (text.find(ch, end) for ch in "。！？\n") if i >= 0]
-    sentence = text[left + 1 : (min(rights) + 1 if rights else len(text))].strip()
+    low, high = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
+    left = max(text.rfind(ch, low, start) for ch in "。！？\n")
+    if left < 0:
+        left = low - 1
+    rights = [i for i in (text.find(ch, end, high) for ch in "。！？\n") if i >= 0]
+    sentence = text[left + 1 : (min(rights) + 1 if rights else high)].strip()
     if len(sentence) <= _EXCERPT_CHARS:
         return sentence
     # Keep the part around the date when the sentence is long.
@@ -1087,8 +1098,15 @@ _CONTACT_LABELS = (
     "联系电话|办公电话|固定电话|电话|手机号码|手机|座机|传真|电子邮箱|电子信箱|邮箱|E-?mail|email|"
     "邮件|地址|联系人"
 )
+# An e-mail address starts where a run of address characters starts and its parts are as long
+# as RFC 5321 allows (local part 64, domain labels 63): unbounded, a long run of letters or
+# digits without "@" was rescanned from every one of its characters.
+_EMAIL = (
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}"
+    r"@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}"
+)
 _CONTACT_TOKEN_RE = re.compile(
-    r"(?P<email>[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
+    rf"(?P<email>{_EMAIL})"
     r"|(?P<phone>(?<!\d)(?:1[3-9]\d{9}|[48]00[-－—]?\d{3}[-－—]?\d{4}"
     r"|(?:0\d{2,3}[-－—]?)?\d{7,8}(?:[-－—转]\d{1,6})?)(?!\d))"
     rf"|(?P<label>{_CONTACT_LABELS})"
@@ -1267,9 +1285,12 @@ def _extract_fields(text: str) -> tuple[str, dict[str, str]]:
         if end < len(text) and text[end] in "；;，,":
             end += 1
         spans.append((m.start(), end))
-    remaining = text
-    for start, end in reversed(spans):
-        remaining = remaining[:start] + remaining[end:]
+    kept, pos = [], 0  # the text between the fields, joined once (not cut out field by field)
+    for start, end in spans:
+        kept.append(text[pos:start])
+        pos = end
+    kept.append(text[pos:])
+    remaining = "".join(kept)
     remaining = re.sub(r"[（(]\s*[）)]", "", remaining)  # brackets that held only the fields
     remaining = re.sub(r"([。；;，,])\s*[。；;，,]+", r"\1", remaining).strip(" ，,；;")
     return remaining, fields
@@ -1505,6 +1526,11 @@ class _Parser:
         key = (id(obj), attr)
         return "\n".join(self.parts[key][2]) if key in self.parts else getattr(obj, attr)
 
+    def _has_text(self, obj: Any, attr: str) -> bool:
+        """`bool(self._text(obj, attr))` without joining: it is asked once per paragraph."""
+        key = (id(obj), attr)
+        return any(self.parts[key][2]) if key in self.parts else bool(getattr(obj, attr))
+
     def _materialise(self) -> None:
         for obj, attr, parts in self.parts.values():
             setattr(obj, attr, "\n".join(parts))
@@ -1694,14 +1720,16 @@ class _Parser:
     def _labelled_in_section(self, line: str) -> bool:
         return (
             self.section is not None
-            and not self._text(self.section, "body")
+            and not self._has_text(self.section, "body")
             and self._labelled(line)
         )
 
     def _section_to_category(self) -> None:
         section = self.section
-        if section in self.n.sections:
-            self.n.sections.remove(section)
+        # The section being read is the last one started (not `remove`, which compares by value:
+        # two sections with the same heading and a body not yet joined are equal).
+        if self.n.sections and self.n.sections[-1] is section:
+            self.n.sections.pop()
         self.mode = "content"
         self.section = None
         category = ParsedCategory(
@@ -1869,7 +1897,8 @@ class _Parser:
             item = ParsedItem(category.number, category.label, category.title, text)
             self._apply_fields(item, fields)
             holder.items.append(item)
-            self.n.categories.remove(category)
+        converted = {id(category) for category in categories}
+        self.n.categories = [c for c in self.n.categories if id(c) not in converted]
         holder.number = len(self.n.categories) + 1
         self.n.categories.append(holder)
 
@@ -2005,7 +2034,7 @@ class _Parser:
                 target.lead_units = target.lead_units or item.lead_units
                 target.co_units = target.co_units or item.co_units
                 target.time_text = target.time_text or item.time_text
-                if not self._text(target, "description"):
+                if not self._has_text(target, "description"):
                     target.description = item.description
             return
         if existing:
@@ -2118,13 +2147,15 @@ class _Parser:
 
     def _find_deadlines(self) -> None:
         year = self.n.year
+        seen: set[date] = set()
         for text in self._prose():
             if not text or not re.search(r"前|为止|截止", text):
                 continue
             if year is None and re.search(r"\d{1,2}\s*月\s*\d{1,2}", text):
                 year = self._fallback_year()
             for deadline in _deadlines_in(text, year):
-                if all(d.date != deadline.date for d in self.n.deadlines):
+                if deadline.date not in seen:
+                    seen.add(deadline.date)
                     self.n.deadlines.append(deadline)
 
     def _find_upward_recipient(self) -> None:

@@ -159,7 +159,11 @@ def _read_text(data: bytes, filename: str) -> NoticeSource:
     return NoticeSource(text=text, tables=[], filename=filename or "")
 
 
-_HTML_DROP_RE = re.compile(r"<(script|style|head)\b.*?</\1\s*>|<!--.*?-->", re.I | re.S)
+_HTML_HIDDEN_START_RE = re.compile(r"<(script|style|head)\b|<!--", re.I)
+_HTML_HIDDEN_END_RES = {
+    kind: re.compile(rf"</{kind}\s*>" if kind != "--" else "-->", re.I)
+    for kind in ("script", "style", "head", "--")
+}
 _HTML_BREAK_RE = re.compile(r"<br\s*/?>|</(?:p|div|h[1-6]|li|tr|table|section|article)\s*>", re.I)
 _HTML_CELL_RE = re.compile(r"</t[dh]\s*>", re.I)
 _HTML_TAG_RE = re.compile(r"<[^>]*>")
@@ -167,11 +171,37 @@ _HTML_TAG_RE = re.compile(r"<[^>]*>")
 
 def _html_to_text(text: str) -> str:
     """A notice saved from a web page: one line per block, table cells separated by tabs."""
-    text = _HTML_DROP_RE.sub("", text)
+    text = _drop_hidden_html(text)
     text = _HTML_BREAK_RE.sub("\n", text.replace("\n", " "))
     text = _HTML_CELL_RE.sub("\t", text)
-    text = html.unescape(_HTML_TAG_RE.sub("", text))
+    # After the last ">" no tag can close: without the cut, each "<" of a long run of them would
+    # be scanned to the end of the text.
+    last = text.rfind(">") + 1
+    text = html.unescape(_HTML_TAG_RE.sub("", text[:last]) + text[last:])
     return "\n".join(line.strip(" \t\u00a0") for line in text.split("\n"))
+
+
+def _drop_hidden_html(text: str) -> str:
+    """Remove scripts, styles, the head and comments, each up to its first end tag.
+
+    What a `<(script|…)\\b.*?</\\1\\s*>` substitution does, but linear: an opening tag with no
+    end tag after it is kept as text, and once one kind has no end tag left, later openings of
+    that kind are not searched again (the pattern rescans to the end for each of them).
+    """
+    kept: list[str] = []
+    position = 0
+    unclosed: set[str] = set()
+    while opening := _HTML_HIDDEN_START_RE.search(text, position):
+        kind = (opening.group(1) or "--").lower()
+        end = None if kind in unclosed else _HTML_HIDDEN_END_RES[kind].search(text, opening.end())
+        if end is None:
+            unclosed.add(kind)
+            kept.append(text[position : opening.end()])
+        else:
+            kept.append(text[position : opening.start()])
+        position = end.end() if end else opening.end()
+    kept.append(text[position:])
+    return "".join(kept)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -322,20 +352,52 @@ def _iter_blocks(document: Any) -> Iterator[Any]:
             yield Table(child, document)
 
 
+# Word tables have at most 63 columns; a cell claiming to span more is repeated this often.
+_MAX_GRID_SPAN = 64
+
+
 def _table_rows(table: Any) -> list[list[str]]:
+    """The cell texts of each row, as python-docx's `row.cells` gives them, in one pass.
+
+    A cell spanning columns is repeated once per column, a vertically merged cell repeats the
+    text of the cell it continues, and a row whose merged cell continues nothing is dropped.
+    python-docx finds the cell above afresh for each merged cell, up the whole merge (a 2 KB
+    table of 1,000 merged rows took 34 s), and repeats a cell as many times as its `gridSpan`
+    says (ten million in a 2 KB file); here each row remembers the previous one.
+    """
+    from docx.table import _Cell
+
     rows: list[list[str]] = []
-    for row in table.rows:
+    above: dict[int, list[str] | None] = {}  # grid column → texts of the cell starting there
+    for tr in table._tbl.tr_lst:
+        starts: dict[int, list[str] | None] = {}
+        cells: list[str] | None = []
         try:
-            cells = row.cells
+            column = tr.grid_before
+            for tc in tr.tc_lst:
+                if tc.vMerge == "continue":
+                    texts = above.get(column)
+                else:
+                    span = min(tc.grid_span, _MAX_GRID_SPAN)
+                    texts = [(_Cell(tc, table).text or "").strip()] * span
+                starts[column] = texts
+                if texts is None or cells is None:
+                    cells = None  # nothing above to continue: python-docx fails on this row
+                else:
+                    cells.extend(texts)
+                column += tc.grid_span
         except Exception:  # a malformed row must not lose the rest of the table
-            continue
-        rows.append([(cell.text or "").strip() for cell in cells])
+            cells = None
+        above = starts
+        if cells is not None:
+            rows.append(cells)
     return rows
 
 
 # --- Word automatic numbering -------------------------------------------------------------------
 
 _W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MAX_LEVEL_TEXT = 40  # a list level's label template ("（%1）", "%1.%2.") is a few characters
 _CN_NUMERALS = "零一二三四五六七八九"
 
 
@@ -364,8 +426,13 @@ class _Numbering:
     def __init__(self, document: Any):
         self._levels: dict[str, dict[int, tuple[str, str, int]]] = {}
         self._counters: dict[str, dict[int, int]] = {}
+        self._styles: dict[str, Any] = {}  # style id → its first w:style element
+        self._default_style: Any = None  # the default paragraph style's w:style element
+        self._style_num_pr: dict[int, Any] = {}  # id(w:style) → the numPr it gives, or None
         try:
             self._load(document)
+            if self._levels:
+                self._load_styles(document)
         except Exception:
             self._levels = {}
 
@@ -379,6 +446,8 @@ class _Numbering:
                 ilvl = int(lvl.get(f"{_W_NS}ilvl", "0"))
                 fmt = _child_val(lvl, "numFmt") or "decimal"
                 text = _child_val(lvl, "lvlText") or ""
+                if len(text) > _MAX_LEVEL_TEXT:  # rendered per paragraph; real ones are short
+                    text = ""
                 start = int(_child_val(lvl, "start") or "1")
                 levels[ilvl] = (fmt, text, start)
             abstract[node.get(f"{_W_NS}abstractNumId", "")] = levels
@@ -388,6 +457,18 @@ class _Numbering:
                 self._levels[num.get(f"{_W_NS}numId", "")] = abstract.get(
                     ref.get(f"{_W_NS}val", ""), {}
                 )
+
+    def _load_styles(self, document: Any) -> None:
+        """Index the styles once: python-docx finds a paragraph's style (and the default one)
+        by scanning every style, for each paragraph; 5,000 styles made a 40 KB file take minutes.
+        """
+        for node in document.part.styles.element.findall(f"{_W_NS}style"):
+            style_id = node.get(f"{_W_NS}styleId")
+            if style_id:
+                self._styles.setdefault(style_id, node)
+            is_default = node.get(f"{_W_NS}default") in {"1", "true", "on"}
+            if is_default and node.get(f"{_W_NS}type") == "paragraph":
+                self._default_style = node  # the last default counts, as in Word
 
     def label(self, paragraph: Any) -> str:
         if not self._levels:
@@ -415,25 +496,45 @@ class _Numbering:
         except Exception:
             return ""
 
-    @staticmethod
-    def _num_pr(paragraph: Any) -> tuple[str | None, int]:
+    def _num_pr(self, paragraph: Any) -> tuple[str | None, int]:
         ppr = paragraph._p.pPr
         num_pr = ppr.find(f"{_W_NS}numPr") if ppr is not None else None
         if num_pr is None:
             # Numbering may come from the paragraph style (e.g. a "标题 2" style with a list).
-            style = paragraph.style
-            while style is not None and num_pr is None:
-                style_ppr = style.element.find(f"{_W_NS}pPr")
-                if style_ppr is not None:
-                    num_pr = style_ppr.find(f"{_W_NS}numPr")
-                style = style.base_style
+            num_pr = self._num_pr_of_style(paragraph._p.style)
         if num_pr is None:
             return None, 0
         num_id = _child_val(num_pr, "numId")
         ilvl = int(_child_val(num_pr, "ilvl") or "0")
-        if num_id in (None, "0"):
+        if num_id in (None, "0") or not 0 <= ilvl <= 8:  # Word has list levels 0 to 8
             return None, 0
         return num_id, ilvl
+
+    def _num_pr_of_style(self, style_id: str | None) -> Any:
+        """The numPr a paragraph style gives, its own or from the styles it is based on.
+
+        Remembered per style; a chain of styles that loops back (a style based on itself made
+        python-docx's `base_style` walk forever) ends where it loops.
+        """
+        node = self._styles.get(style_id) if style_id else None
+        if node is None or node.get(f"{_W_NS}type") != "paragraph":
+            node = self._default_style
+        chain: dict[int, Any] = {}  # the elements walked (held by self._styles: ids stay theirs)
+        num_pr = None
+        while node is not None and id(node) not in chain:
+            if id(node) in self._style_num_pr:
+                num_pr = self._style_num_pr[id(node)]
+                break
+            chain[id(node)] = node
+            ppr = node.find(f"{_W_NS}pPr")
+            num_pr = ppr.find(f"{_W_NS}numPr") if ppr is not None else None
+            if num_pr is not None:
+                break
+            based_on = _child_val(node, "basedOn")
+            node = self._styles.get(based_on) if based_on else None
+        for key in chain:
+            self._style_num_pr[key] = num_pr
+        return num_pr
 
 
 def _child_val(node: Any, tag: str) -> str | None:
