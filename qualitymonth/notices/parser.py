@@ -19,7 +19,7 @@ import calendar
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -281,6 +281,7 @@ W_TRADITIONAL_FAILED = "繁体字转换失败，已按原文解析。"
 
 MAX_PARSE_CHARS = 2_000_000  # far beyond any real notice; keeps worst-case time bounded
 _MAX_UNPLACED_WARNINGS = 20
+_MAX_INLINE_STEPS = 32  # headings or document numbers read one after another in one paragraph
 _EXCERPT_CHARS = 80
 
 # --- character classes and patterns -------------------------------------------------------------
@@ -642,6 +643,27 @@ def _group_text_tables(lines: list[str], tables: list[list[list[str]]]) -> list[
         tables.append(rows)
         out.append(TABLE_PLACEHOLDER.format(number=len(tables)))
     return out
+
+
+def _skip_spaces(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _before_closings(line: str, end: int) -> str:
+    """The text before the closing phrase starting at `end` and any just before it.
+
+    "特此通知。特此通知。" ends the notice once. Each earlier phrase is looked for only in the few
+    characters before the last one, so a line of thousands of them is read once.
+    """
+    while True:
+        while end and line[end - 1].isspace():
+            end -= 1
+        again = _CLOSING_RE.search(line, max(0, end - 8), end)
+        if not again:
+            return line[:end].strip()
+        end = again.start()
 
 
 def _is_heading_line(line: str) -> bool:
@@ -1451,6 +1473,8 @@ class _Parser:
         self.skip_next = False
         self.used_tables: set[int] = set()
         self.unplaced_warnings = 0
+        self.remainder: tuple[str, str] | None = None  # what `_line` reads next, if anything
+        self.contact_keys: set[tuple] = set()  # the contacts found so far, to skip repeats
         # Paragraphs appended to text fields, joined once at the end so that a huge input
         # (one paragraph after another into the same field) stays linear in time.
         self.parts: dict[tuple[int, str], tuple[Any, str, list[str]]] = {}
@@ -1553,13 +1577,29 @@ class _Parser:
     # -- one paragraph --------------------------------------------------------------------------
 
     def _line(self, line: str, following: str) -> None:
+        """Read one paragraph, and what a heading or document number leaves after it.
+
+        A loop, not recursion: a hostile paragraph may hold thousands of headings one after
+        another. Each step rereads what remains of the paragraph, so after `_MAX_INLINE_STEPS`
+        (real notices need two or three) the rest is kept as it is, unplaced.
+        """
+        for _ in range(_MAX_INLINE_STEPS):
+            self.remainder = None
+            self._paragraph(line, following)
+            if self.remainder is None:
+                return
+            line, following = self.remainder
+        self.remainder = None
+        self.unplace(line)
+
+    def _paragraph(self, line: str, following: str) -> None:
         placeholder = TABLE_PLACEHOLDER_RE.match(line)
         if placeholder:
             self._table(int(placeholder.group(1)) - 1)
             return
         closing = _CLOSING_RE.search(line)
         if closing and self.mode != "tail":
-            before = line[: closing.start()].strip()
+            before = _before_closings(line, closing.start())
             if before:
                 self._line(before, "")
             self._end_mode()
@@ -1610,7 +1650,9 @@ class _Parser:
             return False
         contacts = _contacts_in(line)
         for contact in contacts:
-            if contact not in self.n.contacts:
+            key = astuple(contact)
+            if key not in self.contact_keys:
+                self.contact_keys.add(key)
                 self.n.contacts.append(contact)
         return bool(contacts) and bool(
             re.match(rf"^[（(]?[{_CJK}]{{0,12}}?(?:联系人|联系电话|联系方式|咨询电话)", line)
@@ -1622,9 +1664,12 @@ class _Parser:
         doc = _DOC_NUMBER_RE.search(line)
         if doc and (doc.start() == 0 or _width(line) - _width(doc.group()) <= 6):
             self.n.doc_number = self.n.doc_number or _normalise_doc_number(doc)
-            rest = line[doc.end() :].strip()
+            end = doc.end()
+            while again := _DOC_NUMBER_RE.match(line, _skip_spaces(line, end)):
+                end = again.end()  # numbers repeated: only the first counts, as before
+            rest = line[end:].strip()
             if rest:  # "浦市监质〔2024〕99号    签发人：张三"
-                self._line(rest, following)
+                self.remainder = (rest, following)
             return
         if line.endswith("文件") and _width(line) <= 40 and not self.n.issuer:
             self.n.issuer = line[:-2].strip()
@@ -1696,7 +1741,7 @@ class _Parser:
             self.section = ParsedSection(heading=heading)
             self.n.sections.append(self.section)
         if inline:
-            self._line(inline, "")
+            self.remainder = (inline, "")
 
     def _end_mode(self) -> None:
         if self.mode == "content":
@@ -1969,14 +2014,17 @@ class _Parser:
         if categories is None:
             # Not a plan: read its cells as paragraphs (a header or signature block in a table).
             for row in table:
-                seen: list[str] = []
+                seen: dict[str, None] = {}  # merged cells repeat their text: read it once
                 for cell in row:
                     for part in cell.split("\n"):
                         part = _squash_spaces(part)
-                        if part and part not in seen:
-                            seen.append(part)
+                        if part:
+                            seen[part] = None
                 for part in seen:
-                    self._line(part, "")
+                    if TABLE_PLACEHOLDER_RE.match(part):
+                        self.unplace(part)  # a cell's own text, not where a table stands
+                    else:
+                        self._line(part, "")
             return
         self._attach_table(categories)
 
