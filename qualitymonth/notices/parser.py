@@ -503,7 +503,7 @@ def parse_notice(source: NoticeSource | str, *, today: date | None = None) -> Pa
         notice = ParsedNotice()
         text = getattr(source, "text", source)
         if isinstance(text, str) and text.strip():
-            notice.unplaced.append(text[:MAX_PARSE_CHARS])
+            notice.unplaced.append(_CONTROL_RE.sub("", text[:MAX_PARSE_CHARS]))
         notice.warnings.append(ParseWarning(W_INTERNAL, {}))
         return notice
 
@@ -1349,8 +1349,15 @@ def _column_kinds(cells: list[str]) -> dict[int, str] | None:
 
 
 def _parse_number_cell(text: str) -> int | None:
+    """The number in a 序号 cell: "3", "3.", "（三）", "十二"; None for anything else.
+
+    At most three digits, as in the text (`_ITEM_RE`): a longer "number" is not one, would not
+    fit the database's small integer, and a 100,000-digit one took seconds to convert.
+    """
     text = re.sub(r"[\s.．、（）()]", "", text or "")
-    if text.isdigit():
+    if len(text) > 3:
+        return None
+    if text.isdecimal():  # not isdigit(): int() refuses "²"
         return int(text)
     return numeral_value(text)
 

@@ -69,7 +69,7 @@ def read_notice_text(text: str) -> NoticeSource:
     except Exception:  # pragma: no cover - encode with surrogatepass does not fail on str
         size = len(text) * 4
     _check_size(size, "粘贴的文字")
-    text = _normalise_newlines(text.lstrip("\ufeff"))
+    text = _without_nul(_normalise_newlines(text.lstrip("\ufeff")))
     _check_not_empty(text, "粘贴的文字是空的，请粘贴通知全文后再导入。")
     return NoticeSource(text=text, tables=[], filename="")
 
@@ -235,7 +235,13 @@ def _decode(data: bytes, name: str) -> str:
 def _accept_text(text: str, name: str) -> str:
     if text and _control_ratio(text) > 0.02:
         raise NoticeReadError(_binary_message(name))
-    return text
+    return _without_nul(text)
+
+
+def _without_nul(text: str) -> str:
+    """NUL never means anything in a notice, and PostgreSQL cannot store it in text (a UTF-16
+    file with one NUL made the import fail with a server error)."""
+    return text.replace("\x00", "")
 
 
 def _control_ratio(text: str) -> float:
@@ -352,8 +358,9 @@ def _iter_blocks(document: Any) -> Iterator[Any]:
             yield Table(child, document)
 
 
-# Word tables have at most 63 columns; a cell claiming to span more is repeated this often.
-_MAX_GRID_SPAN = 64
+# Word tables have at most 63 columns: a row is cut after 64 cells (a cell spanning more columns
+# is repeated only that often).
+_MAX_COLUMNS = 64
 
 
 def _table_rows(table: Any) -> list[list[str]]:
@@ -378,7 +385,7 @@ def _table_rows(table: Any) -> list[list[str]]:
                 if tc.vMerge == "continue":
                     texts = above.get(column)
                 else:
-                    span = min(tc.grid_span, _MAX_GRID_SPAN)
+                    span = min(tc.grid_span, _MAX_COLUMNS)
                     texts = [(_Cell(tc, table).text or "").strip()] * span
                 starts[column] = texts
                 if texts is None or cells is None:
@@ -390,7 +397,7 @@ def _table_rows(table: Any) -> list[list[str]]:
             cells = None
         above = starts
         if cells is not None:
-            rows.append(cells)
+            rows.append(cells[:_MAX_COLUMNS])
     return rows
 
 
