@@ -21,6 +21,14 @@ MAX_NOTICE_BYTES = 10 * 1024 * 1024
 # A .docx is a zip; its XML can be far larger than the zip itself. Refuse archives that would
 # expand beyond this (a "zip bomb" named .docx must not exhaust the server's memory).
 MAX_DOCX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+# python-docx parses the XML parts whole, at about 20 bytes of memory per byte of XML: a 65 KB
+# file holding 20 MB of XML took 400 MB. A notice's XML, styles included, is 1-3 MB.
+MAX_DOCX_XML_BYTES = 20 * 1024 * 1024
+MAX_DOCX_MEMBERS = 2000
+# A notice is a few hundred paragraphs. Past this many (table rows included) it is not one, and
+# reading and parsing it would hold the server for minutes (150 µs per .docx paragraph, 60 µs per
+# line parsed).
+MAX_NOTICE_PARAGRAPHS = 20_000
 
 # Line put in `NoticeSource.text` where a .docx table stands; the parser reads the table itself
 # from `NoticeSource.tables` at that position, so no table row is counted twice.
@@ -71,6 +79,7 @@ def read_notice_text(text: str) -> NoticeSource:
     _check_size(size, "粘贴的文字")
     text = _without_nul(_normalise_newlines(text.lstrip("\ufeff")))
     _check_not_empty(text, "粘贴的文字是空的，请粘贴通知全文后再导入。")
+    _check_paragraphs(_count_paragraphs(text), "粘贴的文字")
     return NoticeSource(text=text, tables=[], filename="")
 
 
@@ -137,6 +146,18 @@ def _check_size(size: int, what: str) -> None:
         )
 
 
+def _check_paragraphs(count: int, what: str) -> None:
+    if count > MAX_NOTICE_PARAGRAPHS:
+        raise NoticeReadError(
+            f"{what}有超过 {MAX_NOTICE_PARAGRAPHS} 段文字，远多于一份通知，无法导入。"
+            "请只导入通知正文，或拆分后再导入。"
+        )
+
+
+def _count_paragraphs(text: str) -> int:
+    return sum(1 for line in text.split("\n") if line.strip())
+
+
 def _check_not_empty(text: str, message: str) -> None:
     if not text.strip() or not re.search(r"[^\s\ufeff\u200b-\u200f]", text):
         raise NoticeReadError(message)
@@ -156,6 +177,7 @@ def _read_text(data: bytes, filename: str) -> NoticeSource:
     if _extension(filename) in {".htm", ".html"} or re.match(r"\s*<(?:!doctype|html)", text, re.I):
         text = _html_to_text(text)
     _check_not_empty(text, f"文件是空的：“{name}”中没有文字，请检查后重新上传。")
+    _check_paragraphs(_count_paragraphs(text), f"“{name}”")
     return NoticeSource(text=text, tables=[], filename=filename or "")
 
 
@@ -299,16 +321,29 @@ def _read_docx(data: bytes, filename: str) -> NoticeSource:
     name = _display_name(filename)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            expanded = sum(info.file_size for info in archive.infolist())
+            members = archive.infolist()
+            is_docx = any(info.filename == "word/document.xml" for info in members)
+            expanded = sum(info.file_size for info in members)
+            few = len(members) <= MAX_DOCX_MEMBERS
+            xml = _xml_bytes(archive) if is_docx and few else 0
     except Exception:
         raise NoticeReadError(_not_docx_message(name)) from None
-    if "word/document.xml" not in names:
+    if not is_docx:
         raise NoticeReadError(_not_docx_message(name))
+    if not few:
+        raise NoticeReadError(
+            f"“{name}”中有超过 {MAX_DOCX_MEMBERS} 个部件，内容异常，无法导入。"
+            "请检查文件后重新上传。"
+        )
     if expanded > MAX_DOCX_UNCOMPRESSED_BYTES:
         raise NoticeReadError(
             f"“{name}”解压后超过 {MAX_DOCX_UNCOMPRESSED_BYTES // 1024 // 1024} MB，"
             "内容异常，无法导入。请检查文件后重新上传。"
+        )
+    if xml > MAX_DOCX_XML_BYTES:
+        raise NoticeReadError(
+            f"“{name}”的文字和格式解压后超过 {MAX_DOCX_XML_BYTES // 1024 // 1024} MB，"
+            "远多于一份通知，无法导入。请只上传通知正文，或拆分后再导入。"
         )
 
     # python-docx (and lxml) are imported here so that the parser, which only needs
@@ -325,8 +360,12 @@ def _read_docx(data: bytes, filename: str) -> NoticeSource:
     numbering = _Numbering(document)
     lines: list[str] = []
     tables: list[list[list[str]]] = []
+    paragraphs = 0  # table rows included
     for block in _iter_blocks(document):
-        if hasattr(block, "rows"):
+        is_table = hasattr(block, "rows")
+        paragraphs += len(block._tbl.tr_lst) if is_table else 1
+        _check_paragraphs(paragraphs, f"Word 文档“{name}”")
+        if is_table:
             rows = _table_rows(block)
             if any(any(cell.strip() for cell in row) for row in rows):
                 tables.append(rows)
@@ -339,6 +378,21 @@ def _read_docx(data: bytes, filename: str) -> NoticeSource:
     if not text.strip():
         raise NoticeReadError(f"文件是空的：Word 文档“{name}”中没有文字。")
     return NoticeSource(text=text, tables=tables, filename=filename or "")
+
+
+def _xml_bytes(archive: zipfile.ZipFile) -> int:
+    """The size of the members python-docx would parse as XML.
+
+    Every member that starts like XML counts, whatever its name: a content type in the package
+    can make any member a part.
+    """
+    total = 0
+    for info in archive.infolist():
+        with archive.open(info) as member:
+            head = member.read(64).lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
+        if not head or head.startswith(b"<"):
+            total += info.file_size
+    return total
 
 
 def _iter_blocks(document: Any) -> Iterator[Any]:

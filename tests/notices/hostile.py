@@ -153,7 +153,7 @@ def styles_in_a_loop(size: int) -> bytes:
 SECTION = "一、指导思想\n{}"
 CONTENT = "一、活动内容\n（一）开展质量宣传\n1. {}"
 CONTACT = "质量处联系人：{}"
-HTML = "<html><body><p>关于开展质量月活动的通知</p>{}</body></html>"
+HTML = "<html><body><p>关于开展质量月活动的通知</p>{}"  # no end tag after the run
 
 # name → (build the file at a given size in bytes, the name it is uploaded under)
 FAMILIES: dict[str, tuple[Callable[[int], bytes], str]] = {
@@ -174,7 +174,7 @@ FAMILIES: dict[str, tuple[Callable[[int], bytes], str]] = {
     "date fragments 年月日": (repeated("年月日"), "n.txt"),
     "dates and dashes": (repeated("9月1日—", CONTENT), "n.txt"),
     "page-break fragments on one line": (repeated("- 1 -"), "n.txt"),
-    "page-break fragments on their own lines": (repeated("正文\n- 1 -\n"), "n.txt"),
+    "page-break fragments on their own lines": (repeated("正文的一个段落\n- 1 -\n"), "n.txt"),
     "headings with text after them": (repeated("一、活动主题："), "n.txt"),
     "document numbers": (repeated("浦市监质〔2024〕99号", "某某局文件\n{}"), "n.txt"),
     "closing phrases": (repeated("特此通知"), "n.txt"),

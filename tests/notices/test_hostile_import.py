@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from qualitymonth.campaigns.models import Campaign
-from qualitymonth.notices import services
+from qualitymonth.notices import reader, services
 from qualitymonth.notices.reader import MAX_NOTICE_BYTES, read_notice
 from tests.notices.hostile import claims_to_be_huge, docx_zip, paragraph
 
@@ -51,12 +51,15 @@ def plan_table(*numbers: str) -> bytes:
     return docx_zip(f"{title}<w:tbl>{rows}</w:tbl>")
 
 
-def without_document(data: bytes) -> bytes:
+def rezipped(data: bytes, drop: str = "", add: dict[str, bytes] | None = None) -> bytes:
+    """The .docx without the member `drop` and with the members `add`."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as archive:
         for name in source.namelist():
-            if name != "word/document.xml":
+            if name != drop:
                 archive.writestr(name, source.read(name))
+        for name, content in (add or {}).items():
+            archive.writestr(name, content, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
@@ -70,12 +73,32 @@ REFUSED = {
         "通知.docx",
         "不是有效的 Word 文档",
     ),
-    "a .docx without its document": (without_document(A_DOCX), "通知.docx", "不是有效的"),
+    "a .docx without its document": (
+        rezipped(A_DOCX, drop="word/document.xml"),
+        "通知.docx",
+        "不是有效的",
+    ),
     "a .docx renamed .txt, without its document": (
-        without_document(A_DOCX),
+        rezipped(A_DOCX, drop="word/document.xml"),
         "通知.txt",
         "压缩包",
     ),
+    "a .docx of 3,000 members": (
+        rezipped(A_DOCX, add={f"word/media/{i}.png": b"" for i in range(3000)}),
+        "通知.docx",
+        "超过 2000 个部件",
+    ),
+    "a .docx with 20,001 paragraphs": (
+        docx_zip(paragraph("关于开展质量月活动的通知") * 20_001),
+        "通知.docx",
+        "超过 20000 段",
+    ),
+    "a .docx table of 20,001 rows": (
+        plan_table(*["1"] * 20_000),
+        "通知.docx",
+        "超过 20000 段",
+    ),
+    "a text of 20,001 lines": ("质\n".encode() * 20_001, "通知.txt", "超过 20000 段"),
     "an image named .txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "通知.txt", "不是文本"),
     "a PDF": (b"%PDF-1.7\n" + bytes(200), "通知.pdf", "PDF"),
     "more than 10 MB": ("质".encode() * (MAX_NOTICE_BYTES // 3 + 1), "通知.txt", "10 MB"),
@@ -94,6 +117,20 @@ def test_a_refused_file_changes_nothing(client, admin, pudong, media_root, case)
     assert errors and message in errors[0]
     assert database_rows() == before
     assert stored_files(media_root) == []
+
+
+def test_a_docx_with_more_xml_than_a_notice_is_refused(client, admin, pudong, monkeypatch):
+    """python-docx parses XML whole (20 bytes of memory per byte): XML is counted by its
+    content, so an XML part named like an image counts too; real images do not."""
+    monkeypatch.setattr(reader, "MAX_DOCX_XML_BYTES", 1024 * 1024)
+    client.force_login(admin)
+    disguised = rezipped(A_DOCX, add={"word/media/image1.png": b"<a/>" * 300_000})
+    before = database_rows()
+    response = upload(client, pudong, disguised, "通知.docx")
+    assert "超过 1 MB" in response.context["form"].non_field_errors()[0]
+    assert database_rows() == before
+    image = rezipped(A_DOCX, add={"word/media/image1.png": b"\x89PNG\r\n" + bytes(1_200_000)})
+    assert upload(client, pudong, image, "通知.docx").status_code == 302
 
 
 def test_an_import_the_scope_refuses_changes_nothing(reporter, pudong, media_root):
