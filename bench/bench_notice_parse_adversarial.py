@@ -20,10 +20,8 @@ merged or enormous cells and .docx styles by the thousand or in a loop.
 from __future__ import annotations
 
 import argparse
-import gc
 import platform
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,9 +35,7 @@ from bench_notice_import import (  # noqa: E402
     synthetic_text_plan,
 )
 
-from qualitymonth.notices.parser import parse_notice  # noqa: E402
-from qualitymonth.notices.reader import read_notice  # noqa: E402
-from tests.notices.hostile import FAMILIES  # noqa: E402
+from tests.notices.hostile import FAMILIES, best_time  # noqa: E402
 
 
 def repeated_to(data: bytes) -> Callable[[int], bytes]:
@@ -58,20 +54,6 @@ NORMAL: dict[str, tuple[Callable[[int], bytes], str]] = {
     "normal: text plan of 200 items, repeated": (repeated_to(synthetic_text_plan()), "n.txt"),
     "normal: .docx plan table": (docx_plan, "n.docx"),
 }
-
-
-def best_seconds(data: bytes, filename: str, runs: int) -> float:
-    best = float("inf")
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(runs):
-            started = time.perf_counter()
-            parse_notice(read_notice(data, filename))
-            best = min(best, time.perf_counter() - started)
-    finally:
-        gc.enable()
-    return best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     print(line(["-" * width for width in widths]))
     normal_per_kb: float | None = None
     for name, (build, filename) in inputs.items():
-        times = [best_seconds(build(size), filename, args.runs) for size in sizes]
+        times = [best_time(build(size), filename, args.runs) for size in sizes]
         per_kb = times[-1] / (sizes[-1] / 1024)
         if name.startswith("normal: the Pudong"):
             normal_per_kb = per_kb
