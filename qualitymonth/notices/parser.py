@@ -1482,6 +1482,7 @@ class _Parser:
         self.unplaced_warnings = 0
         self.remainder: tuple[str, str] | None = None  # what `_line` reads next, if anything
         self.contact_keys: set[tuple] = set()  # the contacts found so far, to skip repeats
+        self.numbered_items: dict[int, ParsedItem] = {}  # see `_number_items`
         # Paragraphs appended to text fields, joined once at the end so that a huge input
         # (one paragraph after another into the same field) stays linear in time.
         self.parts: dict[tuple[int, str], tuple[Any, str, list[str]]] = {}
@@ -1875,6 +1876,7 @@ class _Parser:
         item = ParsedItem(number=number, label=label, title=title, description=description)
         self._apply_fields(item, fields)
         category.items.append(item)
+        self._number_items([item])
         self.item = item
 
     def _append_to_item(self, line: str) -> None:
@@ -1940,6 +1942,14 @@ class _Parser:
             self.n.categories.append(holder)
         self.deferred_loose = []
 
+    def _number_items(self, items: list[ParsedItem]) -> None:
+        """Record items just added to the plan by number (the later item of a number wins, as
+        items are always added at the plan's end). A plan table is checked against them: with
+        thousands of tables, gathering every item again for each one was quadratic."""
+        for item in items:
+            if item.number is not None:
+                self.numbered_items[item.number] = item
+
     def _categories_to_items(self, categories: list[ParsedCategory]) -> None:
         holder = ParsedCategory(number=1, label="", title=self.content_heading or "活动内容")
         for category in categories:
@@ -1949,6 +1959,7 @@ class _Parser:
             item = ParsedItem(category.number, category.label, category.title, text)
             self._apply_fields(item, fields)
             holder.items.append(item)
+        self._number_items(holder.items)
         converted = {id(category) for category in categories}
         self.n.categories = [c for c in self.n.categories if id(c) not in converted]
         holder.number = len(self.n.categories) + 1
@@ -2081,7 +2092,7 @@ class _Parser:
         table_items = [item for category in categories for item in category.items]
         if not table_items:
             return
-        existing = {item.number: item for item in self.n.iter_items() if item.number is not None}
+        existing = self.numbered_items
         if existing and all(item.number in existing for item in table_items):
             # The table repeats the items of the text: enrich them instead of adding duplicates.
             for item in table_items:
@@ -2094,6 +2105,7 @@ class _Parser:
             return
         if existing:
             self.warn(W_TABLE_MISMATCH)
+        self._number_items(table_items)
         for category in categories:
             if not category.title:
                 holder = self.category if self.mode == "content" and self.category else None

@@ -202,6 +202,10 @@ FAMILIES: dict[str, tuple[Callable[[int], bytes], str]] = {
     "fields in an item": (repeated("时间：", CONTENT), "n.txt"),
     "paragraphs of a section": (repeated("正文内容\n", SECTION), "n.txt"),
     "text tables": (repeated("序号  活动内容\n1  举办活动\n正文\n", "一、活动内容\n{}"), "n.txt"),
+    "plan tables with unnumbered rows": (
+        repeated("序号  活动内容  牵头部门\n1  举办活动  质量处\n  开展宣传  质量处\n正文\n"),
+        "n.txt",
+    ),
     "opening quotes and brackets": (repeated("“（《"), "n.txt"),
     "HTML scripts without end tags": (repeated("<script>", HTML), "n.html"),
     "HTML comments without an end": (repeated("<!--", HTML), "n.html"),
