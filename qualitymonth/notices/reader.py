@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -24,7 +25,7 @@ MAX_DOCX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 # python-docx parses the XML parts whole, at about 20 bytes of memory per byte of XML: a 65 KB
 # file holding 20 MB of XML took 400 MB. A notice's XML, styles included, is 1-3 MB.
 MAX_DOCX_XML_BYTES = 20 * 1024 * 1024
-MAX_DOCX_MEMBERS = 2000
+MAX_DOCX_MEMBERS = 2000  # a .docx has tens of members: its XML parts and one per image
 # A notice is a few hundred paragraphs. Past this many (table rows included) it is not one, and
 # reading and parsing it would hold the server for minutes (150 µs per .docx paragraph, 60 µs per
 # line parsed).
@@ -154,8 +155,15 @@ def _check_paragraphs(count: int, what: str) -> None:
         )
 
 
+_NON_BLANK_LINE_RE = re.compile(r"^[^\S\n]*\S", re.M)
+# What the parser takes for line breaks besides "\n": form feeds of PDF pages and the rest.
+_OTHER_BREAKS = str.maketrans(dict.fromkeys("\r\x0c\u2028\u2029\x85", "\n"))
+
+
 def _count_paragraphs(text: str) -> int:
-    return sum(1 for line in text.split("\n") if line.strip())
+    """The non-blank lines of `text`, counted up to one more than the cap."""
+    lines = _NON_BLANK_LINE_RE.finditer(text.translate(_OTHER_BREAKS))
+    return sum(1 for _ in itertools.islice(lines, MAX_NOTICE_PARAGRAPHS + 1))
 
 
 def _check_not_empty(text: str, message: str) -> None:

@@ -99,6 +99,7 @@ REFUSED = {
         "超过 20000 段",
     ),
     "a text of 20,001 lines": ("质\n".encode() * 20_001, "通知.txt", "超过 20000 段"),
+    "a text of 20,001 pages of one line": ("质\f".encode() * 20_001, "通知.txt", "超过 20000 段"),
     "an image named .txt": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "通知.txt", "不是文本"),
     "a PDF": (b"%PDF-1.7\n" + bytes(200), "通知.pdf", "PDF"),
     "more than 10 MB": ("质".encode() * (MAX_NOTICE_BYTES // 3 + 1), "通知.txt", "10 MB"),
