@@ -75,11 +75,34 @@ PHRASES = [
     *["序号", "活动名称", "牵头部门", "  ", "\t", "[表格1]", "[表格9999]"],
     *["\n", "\n\n", "\r\n", "\r", "\f", "\u3000", "\u2003", "\xa0", "\u200b", "\ufeff", "\x00"],
 ]
+# A plan table pasted as text: a header the parser knows, rows of cells split by tabs.
+plan_table_text = st.builds(
+    lambda header, rows: "\n".join("\t".join(row) for row in [header, *rows]) + "\n",
+    st.sampled_from(
+        [
+            ["序号", "活动内容", "活动时间", "牵头部门", "协助部门"],
+            ["序号", "活动名称", "牵头单位"],
+            ["类别", "活动内容", "时间"],
+        ]
+    ),
+    st.lists(
+        st.lists(
+            st.one_of(
+                st.sampled_from(["1", "12", "²", "٣", "70000", "一二三四五", "（一）开展宣传", ""]),
+                st.text(alphabet=NOTICE_CHARACTERS, max_size=12),
+            ),
+            min_size=1,
+            max_size=6,
+        ),
+        max_size=8,
+    ),
+)
 notice_text = st.lists(
     st.one_of(
         st.sampled_from(PHRASES),
         st.text(alphabet=NOTICE_CHARACTERS, max_size=12),
         st.text(max_size=4),  # any character, surrogates and controls included
+        plan_table_text,
     ),
     max_size=120,
 ).map("".join)
