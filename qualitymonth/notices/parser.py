@@ -19,7 +19,7 @@ import calendar
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -281,6 +281,7 @@ W_TRADITIONAL_FAILED = "繁体字转换失败，已按原文解析。"
 
 MAX_PARSE_CHARS = 2_000_000  # far beyond any real notice; keeps worst-case time bounded
 _MAX_UNPLACED_WARNINGS = 20
+_MAX_INLINE_STEPS = 32  # headings or document numbers read one after another in one paragraph
 _EXCERPT_CHARS = 80
 
 # --- character classes and patterns -------------------------------------------------------------
@@ -314,7 +315,9 @@ _DATE_DIGITS = r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
 _DATE_CN = rf"[{_CN_DATE_DIGITS}]{{4}}\s*年\s*[{_NUMERALS}]{{1,3}}\s*月\s*[{_NUMERALS}]{{1,3}}\s*日"
 _DATE_ANY = rf"(?:{_DATE_DIGITS}|{_DATE_CN})"
 _DATE_LINE_RE = re.compile(rf"^[（(]?\s*({_DATE_ANY})\s*[）)]?$")
-_PRINT_LINE_RE = re.compile(rf"^(.*?)\s*({_DATE_ANY})\s*印\s*发$")
+# "(?<!\s)": the organ's name ends where a run of spaces starts, so the spaces are not rescanned
+# from each of their positions (a line of thousands of em spaces took seconds).
+_PRINT_LINE_RE = re.compile(rf"^(.*?)(?<!\s)\s*({_DATE_ANY})\s*印\s*发$")
 
 # Top-level headings we know, longest first so "活动时间安排" is not read as "活动时间".
 _CONTENT_WORDS = (
@@ -500,7 +503,7 @@ def parse_notice(source: NoticeSource | str, *, today: date | None = None) -> Pa
         notice = ParsedNotice()
         text = getattr(source, "text", source)
         if isinstance(text, str) and text.strip():
-            notice.unplaced.append(text[:MAX_PARSE_CHARS])
+            notice.unplaced.append(_CONTROL_RE.sub("", text[:MAX_PARSE_CHARS]))
         notice.warnings.append(ParseWarning(W_INTERNAL, {}))
         return notice
 
@@ -629,6 +632,27 @@ def _group_text_tables(lines: list[str], tables: list[list[list[str]]]) -> list[
         tables.append(rows)
         out.append(TABLE_PLACEHOLDER.format(number=len(tables)))
     return out
+
+
+def _skip_spaces(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
+def _before_closings(line: str, end: int) -> str:
+    """The text before the closing phrase starting at `end` and any just before it.
+
+    "特此通知。特此通知。" ends the notice once. Each earlier phrase is looked for only in the few
+    characters before the last one, so a line of thousands of them is read once.
+    """
+    while True:
+        while end and line[end - 1].isspace():
+            end -= 1
+        again = _CLOSING_RE.search(line, max(0, end - 8), end)
+        if not again:
+            return line[:end].strip()
+        end = again.start()
 
 
 def _is_heading_line(line: str) -> bool:
@@ -1052,10 +1076,19 @@ def _deadlines_in(text: str, year: int | None) -> Iterator[ParsedDeadline]:
             yield ParsedDeadline(date=found.end, text=_sentence_around(text, m.start(), m.end()))
 
 
+# How far a deadline's sentence is looked for on each side of its date. A longer sentence is cut
+# to the part around the date anyway; without the bound, a paragraph of deadlines without a full
+# stop would be scanned to its ends once per deadline.
+_SENTENCE_REACH = 400
+
+
 def _sentence_around(text: str, start: int, end: int) -> str:
-    left = max(text.rfind(ch, 0, start) for ch in "。！？\n")
-    rights = [i for i in (text.find(ch, end) for ch in "。！？\n") if i >= 0]
-    sentence = text[left + 1 : (min(rights) + 1 if rights else len(text))].strip()
+    low, high = max(0, start - _SENTENCE_REACH), min(len(text), end + _SENTENCE_REACH)
+    left = max(text.rfind(ch, low, start) for ch in "。！？\n")
+    if left < 0:
+        left = low - 1
+    rights = [i for i in (text.find(ch, end, high) for ch in "。！？\n") if i >= 0]
+    sentence = text[left + 1 : (min(rights) + 1 if rights else high)].strip()
     if len(sentence) <= _EXCERPT_CHARS:
         return sentence
     # Keep the part around the date when the sentence is long.
@@ -1076,8 +1109,15 @@ _CONTACT_LABELS = (
     "联系电话|办公电话|固定电话|电话|手机号码|手机|座机|传真|电子邮箱|电子信箱|邮箱|E-?mail|email|"
     "邮件|地址|联系人"
 )
+# An e-mail address starts where a run of address characters starts and its parts are as long
+# as RFC 5321 allows (local part 64, domain labels 63): unbounded, a long run of letters or
+# digits without "@" was rescanned from every one of its characters.
+_EMAIL = (
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]{1,64}"
+    r"@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,8}"
+)
 _CONTACT_TOKEN_RE = re.compile(
-    r"(?P<email>[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+)"
+    rf"(?P<email>{_EMAIL})"
     r"|(?P<phone>(?<!\d)(?:1[3-9]\d{9}|[48]00[-－—]?\d{3}[-－—]?\d{4}"
     r"|(?:0\d{2,3}[-－—]?)?\d{7,8}(?:[-－—转]\d{1,6})?)(?!\d))"
     rf"|(?P<label>{_CONTACT_LABELS})"
@@ -1256,9 +1296,12 @@ def _extract_fields(text: str) -> tuple[str, dict[str, str]]:
         if end < len(text) and text[end] in "；;，,":
             end += 1
         spans.append((m.start(), end))
-    remaining = text
-    for start, end in reversed(spans):
-        remaining = remaining[:start] + remaining[end:]
+    kept, pos = [], 0  # the text between the fields, joined once (not cut out field by field)
+    for start, end in spans:
+        kept.append(text[pos:start])
+        pos = end
+    kept.append(text[pos:])
+    remaining = "".join(kept)
     remaining = re.sub(r"[（(]\s*[）)]", "", remaining)  # brackets that held only the fields
     remaining = re.sub(r"([。；;，,])\s*[。；;，,]+", r"\1", remaining).strip(" ，,；;")
     return remaining, fields
@@ -1295,8 +1338,15 @@ def _column_kinds(cells: list[str]) -> dict[int, str] | None:
 
 
 def _parse_number_cell(text: str) -> int | None:
+    """The number in a 序号 cell: "3", "3.", "（三）", "十二"; None for anything else.
+
+    At most three digits, as in the text (`_ITEM_RE`): a longer "number" is not one, would not
+    fit the database's small integer, and a 100,000-digit one took seconds to convert.
+    """
     text = re.sub(r"[\s.．、（）()]", "", text or "")
-    if text.isdigit():
+    if len(text) > 3:
+        return None
+    if text.isdecimal():  # not isdigit(): int() refuses "²"
         return int(text)
     return numeral_value(text)
 
@@ -1419,6 +1469,9 @@ class _Parser:
         self.skip_next = False
         self.used_tables: set[int] = set()
         self.unplaced_warnings = 0
+        self.remainder: tuple[str, str] | None = None  # what `_line` reads next, if anything
+        self.contact_keys: set[tuple] = set()  # the contacts found so far, to skip repeats
+        self.numbered_items: dict[int, ParsedItem] = {}  # see `_number_items`
         # Paragraphs appended to text fields, joined once at the end so that a huge input
         # (one paragraph after another into the same field) stays linear in time.
         self.parts: dict[tuple[int, str], tuple[Any, str, list[str]]] = {}
@@ -1494,6 +1547,11 @@ class _Parser:
         key = (id(obj), attr)
         return "\n".join(self.parts[key][2]) if key in self.parts else getattr(obj, attr)
 
+    def _has_text(self, obj: Any, attr: str) -> bool:
+        """`bool(self._text(obj, attr))` without joining: it is asked once per paragraph."""
+        key = (id(obj), attr)
+        return any(self.parts[key][2]) if key in self.parts else bool(getattr(obj, attr))
+
     def _materialise(self) -> None:
         for obj, attr, parts in self.parts.values():
             setattr(obj, attr, "\n".join(parts))
@@ -1516,13 +1574,29 @@ class _Parser:
     # -- one paragraph --------------------------------------------------------------------------
 
     def _line(self, line: str, following: str) -> None:
+        """Read one paragraph, and what a heading or document number leaves after it.
+
+        A loop, not recursion: a hostile paragraph may hold thousands of headings one after
+        another. Each step rereads what remains of the paragraph, so after `_MAX_INLINE_STEPS`
+        (real notices need two or three) the rest is kept as it is, unplaced.
+        """
+        for _ in range(_MAX_INLINE_STEPS):
+            self.remainder = None
+            self._paragraph(line, following)
+            if self.remainder is None:
+                return
+            line, following = self.remainder
+        self.remainder = None
+        self.unplace(line)
+
+    def _paragraph(self, line: str, following: str) -> None:
         placeholder = TABLE_PLACEHOLDER_RE.match(line)
         if placeholder:
             self._table(int(placeholder.group(1)) - 1)
             return
         closing = _CLOSING_RE.search(line)
         if closing and self.mode != "tail":
-            before = line[: closing.start()].strip()
+            before = _before_closings(line, closing.start())
             if before:
                 self._line(before, "")
             self._end_mode()
@@ -1573,7 +1647,9 @@ class _Parser:
             return False
         contacts = _contacts_in(line)
         for contact in contacts:
-            if contact not in self.n.contacts:
+            key = astuple(contact)
+            if key not in self.contact_keys:
+                self.contact_keys.add(key)
                 self.n.contacts.append(contact)
         return bool(contacts) and bool(
             re.match(rf"^[（(]?[{_CJK}]{{0,12}}?(?:联系人|联系电话|联系方式|咨询电话)", line)
@@ -1585,9 +1661,12 @@ class _Parser:
         doc = _DOC_NUMBER_RE.search(line)
         if doc and (doc.start() == 0 or _width(line) - _width(doc.group()) <= 6):
             self.n.doc_number = self.n.doc_number or _normalise_doc_number(doc)
-            rest = line[doc.end() :].strip()
+            end = doc.end()
+            while again := _DOC_NUMBER_RE.match(line, _skip_spaces(line, end)):
+                end = again.end()  # numbers repeated: only the first counts, as before
+            rest = line[end:].strip()
             if rest:  # "浦市监质〔2024〕99号    签发人：张三"
-                self._line(rest, following)
+                self.remainder = (rest, following)
             return
         if line.endswith("文件") and _width(line) <= 40 and not self.n.issuer:
             self.n.issuer = line[:-2].strip()
@@ -1659,7 +1738,7 @@ class _Parser:
             self.section = ParsedSection(heading=heading)
             self.n.sections.append(self.section)
         if inline:
-            self._line(inline, "")
+            self.remainder = (inline, "")
 
     def _end_mode(self) -> None:
         if self.mode == "content":
@@ -1683,14 +1762,16 @@ class _Parser:
     def _labelled_in_section(self, line: str) -> bool:
         return (
             self.section is not None
-            and not self._text(self.section, "body")
+            and not self._has_text(self.section, "body")
             and self._labelled(line)
         )
 
     def _section_to_category(self) -> None:
         section = self.section
-        if section in self.n.sections:
-            self.n.sections.remove(section)
+        # The section being read is the last one started (not `remove`, which compares by value:
+        # two sections with the same heading and a body not yet joined are equal).
+        if self.n.sections and self.n.sections[-1] is section:
+            self.n.sections.pop()
         self.mode = "content"
         self.section = None
         category = ParsedCategory(
@@ -1784,6 +1865,7 @@ class _Parser:
         item = ParsedItem(number=number, label=label, title=title, description=description)
         self._apply_fields(item, fields)
         category.items.append(item)
+        self._number_items([item])
         self.item = item
 
     def _append_to_item(self, line: str) -> None:
@@ -1849,6 +1931,14 @@ class _Parser:
             self.n.categories.append(holder)
         self.deferred_loose = []
 
+    def _number_items(self, items: list[ParsedItem]) -> None:
+        """Record items just added to the plan by number (the later item of a number wins, as
+        items are always added at the plan's end). A plan table is checked against them: with
+        thousands of tables, gathering every item again for each one was quadratic."""
+        for item in items:
+            if item.number is not None:
+                self.numbered_items[item.number] = item
+
     def _categories_to_items(self, categories: list[ParsedCategory]) -> None:
         holder = ParsedCategory(number=1, label="", title=self.content_heading or "活动内容")
         for category in categories:
@@ -1858,7 +1948,9 @@ class _Parser:
             item = ParsedItem(category.number, category.label, category.title, text)
             self._apply_fields(item, fields)
             holder.items.append(item)
-            self.n.categories.remove(category)
+        self._number_items(holder.items)
+        converted = {id(category) for category in categories}
+        self.n.categories = [c for c in self.n.categories if id(c) not in converted]
         holder.number = len(self.n.categories) + 1
         self.n.categories.append(holder)
 
@@ -1929,14 +2021,17 @@ class _Parser:
         if categories is None:
             # Not a plan: read its cells as paragraphs (a header or signature block in a table).
             for row in table:
-                seen: list[str] = []
+                seen: dict[str, None] = {}  # merged cells repeat their text: read it once
                 for cell in row:
                     for part in cell.split("\n"):
                         part = _squash_spaces(part)
-                        if part and part not in seen:
-                            seen.append(part)
+                        if part:
+                            seen[part] = None
                 for part in seen:
-                    self._line(part, "")
+                    if TABLE_PLACEHOLDER_RE.match(part):
+                        self.unplace(part)  # a cell's own text, not where a table stands
+                    else:
+                        self._line(part, "")
             return
         self._attach_table(categories)
 
@@ -1986,7 +2081,7 @@ class _Parser:
         table_items = [item for category in categories for item in category.items]
         if not table_items:
             return
-        existing = {item.number: item for item in self.n.iter_items() if item.number is not None}
+        existing = self.numbered_items
         if existing and all(item.number in existing for item in table_items):
             # The table repeats the items of the text: enrich them instead of adding duplicates.
             for item in table_items:
@@ -1994,11 +2089,12 @@ class _Parser:
                 target.lead_units = target.lead_units or item.lead_units
                 target.co_units = target.co_units or item.co_units
                 target.time_text = target.time_text or item.time_text
-                if not self._text(target, "description"):
+                if not self._has_text(target, "description"):
                     target.description = item.description
             return
         if existing:
             self.warn(W_TABLE_MISMATCH)
+        self._number_items(table_items)
         for category in categories:
             if not category.title:
                 holder = self.category if self.mode == "content" and self.category else None
@@ -2107,13 +2203,15 @@ class _Parser:
 
     def _find_deadlines(self) -> None:
         year = self.n.year
+        seen: set[date] = set()
         for text in self._prose():
             if not text or not re.search(r"前|为止|截止", text):
                 continue
             if year is None and re.search(r"\d{1,2}\s*月\s*\d{1,2}", text):
                 year = self._fallback_year()
             for deadline in _deadlines_in(text, year):
-                if all(d.date != deadline.date for d in self.n.deadlines):
+                if deadline.date not in seen:
+                    seen.add(deadline.date)
                     self.n.deadlines.append(deadline)
 
     def _find_upward_recipient(self) -> None:
