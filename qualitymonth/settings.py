@@ -138,8 +138,46 @@ TEMPLATES = [
     },
 ]
 
+# Database connections ---------------------------------------------------------------------------
+# PostgreSQL (DATABASE_URL): one bounded pool of connections per process, Django's native psycopg
+# pool, shared by every thread of the process, whatever serves it:
+#   - the embedded server (`qualitymonth demo`, runserver) starts a thread per request. Django's
+#     persistent connections (CONN_MAX_AGE) belong to a thread, and runserver does not close them
+#     when its threads end, so with CONN_MAX_AGE=60 every request thread left a connection open
+#     and simultaneous requests opened as many connections as there were requests, until
+#     PostgreSQL refused everyone ("too many clients already"; 425 of 1,000 simultaneous
+#     registrations failed). CONN_MAX_AGE=0 alone closes them at request end but still opens one
+#     per simultaneous request, and pays a new connection on every request;
+#   - gunicorn (sync workers: one request at a time per process; gthread: a fixed set of threads)
+#     and the task threads of core/tasks.py take from the same pool.
+# A request takes a connection at its first query and gives it back at its end (with a pool
+# CONN_MAX_AGE must be 0: Django's "close" returns the connection to the pool); a task thread
+# gives it back when the task ends. Requests beyond DATABASE_POOL_MAX wait, first come first
+# served, up to DATABASE_POOL_TIMEOUT seconds, then get the "服务器繁忙" page with status 503
+# (core/errors.py), never a 500. The PostgreSQL server must allow every process its pool:
+# processes × DATABASE_POOL_MAX below max_connections (100 by default), with room for psql,
+# backups and other users. DATABASE_POOL_MAX=0 turns the pool off: each request then opens a
+# connection and closes it at its end (unbounded, for setups that pool elsewhere).
+# Health checks: a connection is checked as it leaves the pool, so connections broken by a
+# PostgreSQL restart are replaced instead of failing the next requests. Connections above the
+# pool's minimum close after DATABASE_POOL_MAX_IDLE idle seconds.
+DATABASE_POOL_MAX = max(0, int(os.environ.get("DATABASE_POOL_MAX") or 10))
+DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT") or 30)
+DATABASE_POOL_MAX_IDLE = 60
+
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=0, conn_health_checks=True
+        )
+    }
+    if DATABASE_POOL_MAX and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, DATABASE_POOL_MAX),
+            "max_size": DATABASE_POOL_MAX,
+            "timeout": DATABASE_POOL_TIMEOUT,
+            "max_idle": DATABASE_POOL_MAX_IDLE,
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -155,6 +193,7 @@ else:
             },
         }
     }
+# -------------------------------------------------------------------------------------------------
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
