@@ -141,28 +141,30 @@ TEMPLATES = [
 ]
 
 # Database connections ---------------------------------------------------------------------------
-# PostgreSQL (DATABASE_URL): one bounded pool of connections per process, Django's native psycopg
-# pool, shared by every thread of the process, whatever serves it:
-#   - the embedded server (`qualitymonth demo`, runserver) starts a thread per request. Django's
-#     persistent connections (CONN_MAX_AGE) belong to a thread, and runserver does not close them
-#     when its threads end, so with CONN_MAX_AGE=60 every request thread left a connection open
-#     and simultaneous requests opened as many connections as there were requests, until
+# PostgreSQL (DATABASE_URL): one bounded pool of connections per process (Django's native psycopg
+# pool), shared by all its threads, whichever way the platform is served. Why:
+#   - The embedded server (`qualitymonth serve`, behind `qualitymonth demo`) starts a thread per
+#     request. Django's persistent connections (CONN_MAX_AGE) belong to a thread and runserver
+#     never closes them when its threads end: with CONN_MAX_AGE=60 every request thread left a
+#     connection open, and simultaneous requests opened as many as there were requests until
 #     PostgreSQL refused everyone ("too many clients already"; 425 of 1,000 simultaneous
-#     registrations failed). CONN_MAX_AGE=0 alone closes them at request end but still opens one
-#     per simultaneous request, and pays a new connection on every request;
-#   - gunicorn (sync workers: one request at a time per process; gthread: a fixed set of threads)
-#     and the task threads of core/tasks.py take from the same pool.
-# A request takes a connection at its first query and gives it back at its end (with a pool
-# CONN_MAX_AGE must be 0: Django's "close" returns the connection to the pool); a task thread
-# gives it back when the task ends. Requests beyond DATABASE_POOL_MAX wait, first come first
-# served, up to DATABASE_POOL_TIMEOUT seconds, then get the "服务器繁忙" page with status 503
-# (core/errors.py), never a 500. The PostgreSQL server must allow every process its pool:
-# processes × DATABASE_POOL_MAX below max_connections (100 by default), with room for psql,
-# backups and other users. DATABASE_POOL_MAX=0 turns the pool off: each request then opens a
-# connection and closes it at its end (unbounded, for setups that pool elsewhere).
-# Health checks: a connection is checked as it leaves the pool, so connections broken by a
-# PostgreSQL restart are replaced instead of failing the next requests. Connections above the
-# pool's minimum close after DATABASE_POOL_MAX_IDLE idle seconds.
+#     registrations failed). CONN_MAX_AGE=0 alone closes them at request end, but still opens one
+#     per simultaneous request and pays a new connection on every request.
+#   - With the pool, gunicorn's sync workers (one request at a time) and gthread workers (a fixed
+#     set of threads), the embedded server and the task threads (core/tasks.py) all hold at most
+#     DATABASE_POOL_MAX connections per process, reused from request to request.
+# A request takes a connection at its first query and gives it back once its response is built
+# (core.middleware.ReleaseConnectionsMiddleware; CONN_MAX_AGE must be 0 with a pool, Django's
+# "close" then returns the connection). Requests beyond the pool wait in turn up to
+# DATABASE_POOL_TIMEOUT seconds, then get the 503 "服务器繁忙" page (core/errors.py). 30 s is
+# psycopg's default, below gunicorn's worker timeout and nginx's proxy_read_timeout, so people see
+# our page rather than theirs; 1,000 simultaneous registrations on 2 cores are all served within
+# it (bench/bench_registration.py). Size: processes × DATABASE_POOL_MAX must stay below
+# PostgreSQL's max_connections (100 by default) with room for psql, backups and other users; 0
+# turns the pool off (a connection per request, closed at its end). Health checks: a connection is
+# checked as it leaves the pool, so connections cut by a PostgreSQL restart are replaced (the
+# first requests after it wait a moment) instead of failing requests. Connections above 2 close
+# after DATABASE_POOL_MAX_IDLE idle seconds.
 DATABASE_POOL_MAX = max(0, int(os.environ.get("DATABASE_POOL_MAX") or 10))
 DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT") or 30)
 DATABASE_POOL_MAX_IDLE = 60
@@ -191,6 +193,7 @@ else:
                 # "database is locked" on write upgrades under concurrent requests.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
+                # Seconds a writer waits for the lock; past it, the 503 page (core/errors.py).
                 "timeout": 20,
             },
         }

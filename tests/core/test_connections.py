@@ -22,7 +22,13 @@ from django.db.backends.signals import connection_created
 from django_tasks import TaskResultStatus, task
 
 from qualitymonth.orgs.models import OrgUnit
-from tests.core.serving import PlatformServer, on_postgresql, server_connections
+from tests.core.serving import (
+    APPLICATION_NAME,
+    PlatformServer,
+    at_once,
+    on_postgresql,
+    server_connections,
+)
 
 postgresql_only = pytest.mark.skipif(
     not on_postgresql(),
@@ -134,6 +140,26 @@ def test_a_request_that_waits_too_long_for_a_connection_gets_the_busy_page(tmp_p
         # The lock is released: the first request completes, and the pool serves again.
         assert first.result()[0] == 200
         assert server.get("/portal/events/")[0] == 200
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_connections_cut_by_a_postgresql_restart_are_replaced_without_an_error(tmp_path):
+    with PlatformServer(tmp_path) as server:
+        assert at_once(20, lambda n: server.get("/portal/events/")[0]) == [200] * 20
+        assert server_connections()
+        # What a restart of PostgreSQL (or an administrator) does to the idle pooled connections.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND application_name = %s",
+                [APPLICATION_NAME],
+            )
+        wait_for(lambda: not server_connections())
+        # The next requests find the cut connections checked out of the pool and replaced: they
+        # wait a moment (psycopg_pool backs off a second after a failed check), none fails.
+        assert at_once(10, lambda n: server.get("/portal/events/")[0]) == [200] * 10
+        assert [server.get("/portal/events/")[0] for _ in range(3)] == [200] * 3
 
 
 @sqlite_only
