@@ -128,7 +128,7 @@ def postgres_connect(url: str, database: str | None = None):
         "password": config.get("PASSWORD") or None,
         "host": config.get("HOST") or None,
         "port": config.get("PORT") or None,
-        **{k: v for k, v in config.get("OPTIONS", {}).items() if k != "pool"},
+        **config.get("OPTIONS", {}),
     }
     params = {k: v for k, v in params.items() if v is not None}
     return psycopg.connect(
