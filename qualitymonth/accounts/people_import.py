@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from qualitymonth.core import audit
-from qualitymonth.core.xlsx import Row, write_table
+from qualitymonth.core.xlsx import Row, read_table, write_table
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.orgs.validators import check_phone
 
@@ -71,6 +71,12 @@ def template_workbook() -> bytes:
             "新账号的初始密码在导入完成时显示一次，首次登录后须修改。",
         ],
     )
+
+
+def read_file(data: bytes, by) -> list[PersonRow]:
+    """The rows of an uploaded people workbook, each checked by ``check_rows``. Raises
+    ``XlsxError`` with a Chinese message for a file that cannot be read as the table."""
+    return check_rows(read_table(data, required=REQUIRED, optional=HEADERS), by)
 
 
 def check_rows(rows: list[Row], by) -> list[PersonRow]:

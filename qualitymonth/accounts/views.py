@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from qualitymonth.core.downloads import xlsx_response
 from qualitymonth.core.feedback import show_errors
 from qualitymonth.core.uploads import PendingUpload
-from qualitymonth.core.xlsx import XlsxError, read_table
+from qualitymonth.core.xlsx import XlsxError
 
 from . import people_import, services
 from .forms import PeopleFilterForm, PersonForm, RoleFields, UploadForm
@@ -195,11 +195,10 @@ def people_import_view(request):
 
 def _check(request, data: bytes):
     try:
-        table = read_table(data, required=people_import.REQUIRED, optional=people_import.HEADERS)
+        return people_import.read_file(data, request.user)
     except XlsxError as error:
         messages.error(request, error.message)
         return None
-    return people_import.check_rows(table, request.user)
 
 
 def _counts(rows) -> dict:

@@ -76,6 +76,8 @@ ACTIONS = {
     "upward.imported": "导入上报包",
     "upward.replaced": "替换上报包",
     "upward.discarded": "删除上报包",
+    "upward.key_registered": "登记上报包签名公钥",
+    "upward.key_revoked": "吊销上报包签名公钥",
 }
 # Other verbs, shown as "<noun>：<phrase>".
 PHRASES = {

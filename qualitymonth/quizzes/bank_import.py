@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from qualitymonth.core.xlsx import Row, write_table
+from qualitymonth.core.xlsx import Row, read_table, write_table
 
 from . import scoring
 from .models import Question, QuestionBank
@@ -17,6 +17,7 @@ HEADERS = ["题型", "题目", *OPTION_HEADERS, "答案", "解析"]
 REQUIRED = ["题型", "题目", "答案"]
 MAX_TEXT = 1000
 MAX_OPTION = 200
+MAX_ROWS = 5000
 
 NOTES = [
     "每行一道题。题型填：单选题、多选题、判断题。",
@@ -112,6 +113,13 @@ def export_workbook(bank: QuestionBank) -> bytes:
         widths=[10, 48, *[16] * len(OPTION_HEADERS), 8, 48],
         notes=NOTES,
     )
+
+
+def read_file(data: bytes, bank: QuestionBank) -> list[QuestionRow]:
+    """The rows of an uploaded questions workbook, each checked by ``check_rows``. Raises
+    ``XlsxError`` with a Chinese message for a file that cannot be read as the table."""
+    table = read_table(data, required=REQUIRED, optional=HEADERS, max_rows=MAX_ROWS)
+    return check_rows(table, bank)
 
 
 def check_rows(rows: list[Row], bank: QuestionBank) -> list[QuestionRow]:

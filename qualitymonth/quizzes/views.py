@@ -19,7 +19,7 @@ from qualitymonth.core.chinese import chinese_date
 from qualitymonth.core.downloads import xlsx_response
 from qualitymonth.core.feedback import show_errors
 from qualitymonth.core.uploads import PendingUpload
-from qualitymonth.core.xlsx import Sheet, XlsxError, read_table, write_workbook
+from qualitymonth.core.xlsx import Sheet, XlsxError, write_workbook
 
 from . import bank_import, services
 from .forms import BankForm, QuizForm, UploadForm
@@ -142,13 +142,10 @@ def bank_import_view(request, pk: int):
 
 def _check(request, data: bytes, bank):
     try:
-        table = read_table(
-            data, required=bank_import.REQUIRED, optional=bank_import.HEADERS, max_rows=5000
-        )
+        return bank_import.read_file(data, bank)
     except XlsxError as error:
         messages.error(request, error.message)
         return None
-    return bank_import.check_rows(table, bank)
 
 
 # Quizzes -----------------------------------------------------------------------------------

@@ -3,6 +3,55 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class DistrictKey(models.Model):
+    """A district's public key for signing its upward packages (上报包签名公钥), registered at
+    its city after the two read its fingerprint to each other over the phone.
+
+    A package is accepted only when signed by its district's key in use. A district has at most
+    one; registering a new one (rotation) revokes the old, and a revoked key is kept for the
+    record and can never be registered again.
+    """
+
+    district = models.ForeignKey(
+        "orgs.OrgUnit", verbose_name=_("区"), on_delete=models.PROTECT, related_name="+"
+    )
+    public_key = models.TextField(_("公钥"))  # PEM (SubjectPublicKeyInfo)
+    fingerprint = models.CharField(_("指纹"), max_length=64, unique=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("吊销人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoke_reason = models.CharField(_("吊销原因"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("上报包签名公钥")
+        verbose_name_plural = _("上报包签名公钥")
+        ordering = ["district__pinyin", "-registered_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district"],
+                condition=models.Q(revoked_at=None),
+                name="one_key_in_use_per_district",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district.name}（{self.fingerprint}）"
+
+
 class UpwardPackage(models.Model):
     """A district's upward package (上报包) received by a city: the file as uploaded, what it
     was checked to contain and, once imported, the campaign it became.
@@ -64,6 +113,14 @@ class UpwardPackage(models.Model):
         related_name="+",
     )
     imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    signing_key = models.ForeignKey(
+        DistrictKey,
+        verbose_name=_("签名密钥"),
+        null=True,  # packages received before format 3 were not signed
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="packages",
+    )
     replaced_by = models.ForeignKey(
         "self",
         verbose_name=_("替换为"),

@@ -1,5 +1,5 @@
-"""Reads of upward reporting: a campaign as the manifest of its package, and the packages a
-city received."""
+"""Reads of upward reporting: a campaign as the manifest of its package, the packages a city
+received and the districts' keys it registered."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from qualitymonth.events.models import Event
 from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.reports.models import Report, ReportValue
 
-from . import package
-from .models import UpwardPackage
+from . import package, signing
+from .models import DistrictKey, UpwardPackage
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def campaign_manifest(
     to count every figure of ``core.figures`` as the district does: the plan, the district, the
     assignments, every event registered, the accepted reports with their units and figures,
     and the summary's photos of accepted reports, with those photos' files by package path. The
-    file list and checksum are added by `package.build_package`."""
+    file list and signature are added by `package.build_package`."""
     reports = list(accepted_reports(campaign))
     events = list(
         Event.objects.filter(item__campaign=campaign)
@@ -267,7 +267,7 @@ def campaign_manifest(
 
 def stated_headline(manifest: dict) -> list[tuple[figures.Figure, int]]:
     """The headline figures a manifest states, in order, with their rules; [] for a package
-    of format version 1, which states none."""
+    of format version 1, which states none (received before packages were signed)."""
     stated = manifest["figures"].get("headline") or {}
     return [(figure, stated[figure.key]) for figure in figures.HEADLINE if figure.key in stated]
 
@@ -282,3 +282,23 @@ def received_packages(cities: QuerySet[OrgUnit]) -> QuerySet[UpwardPackage]:
         .select_related("district", "city", "uploaded_by", "imported_by", "campaign")
         .order_by("-uploaded_at", "-id")
     )
+
+
+def district_keys(cities: QuerySet[OrgUnit]) -> QuerySet[DistrictKey]:
+    """Every key registered for the cities' districts, in use and revoked."""
+    return DistrictKey.objects.filter(district__parent__in=cities).select_related(
+        "district", "district__parent", "registered_by", "revoked_by"
+    )
+
+
+def registered_keys(city: OrgUnit) -> dict[str, package.RegisteredKey]:
+    """The keys the city registered for its districts, by fingerprint, as `package` checks a
+    signature against them."""
+    return {
+        key.fingerprint: package.RegisteredKey(
+            district=key.district.name,
+            public_key=signing.raw(signing.public_key(key.public_key)),
+            revoked_on=timezone.localdate(key.revoked_at) if key.revoked_at else None,
+        )
+        for key in DistrictKey.objects.filter(district__parent=city).select_related("district")
+    }

@@ -5,9 +5,11 @@ reported there.
 Every function checks the person may do it (``upward.send`` on the district, ``upward.receive``
 on the city), writes in one transaction and records the audit entry; a refused package is
 audited too, with its reason. Rules enforced here, beyond what `package` checks in the bytes:
-only a district's published campaign is sent; a city imports only packages of its own
-districts, never of a district whose campaign runs in this deployment (the city sees that one
+only a district's published campaign is sent, signed with the district's own key (`keys`); a
+city imports only packages signed by a key it registered for one of its districts and not
+revoked, never of a district whose campaign runs in this deployment (the city sees that one
 directly); a corrected package replaces the earlier import of the same district, year and kind.
+A district has one registered key in use: registering a new one revokes the old.
 
 The import only orchestrates: it reads the manifest, opens the one transaction and hands each
 app its rows (units to ``orgs``, the plan to ``campaigns``, events to ``events``, reports with
@@ -21,9 +23,10 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from qualitymonth.accounts.scope import scope_of
@@ -36,11 +39,11 @@ from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.orgs.services import resolve_imported_units
 from qualitymonth.reports.services import delete_files, import_accepted_reports
 
-from . import package
+from . import keys, package, signing
 from .management.commands._actor import SystemOperator
-from .models import UpwardPackage
+from .models import DistrictKey, UpwardPackage
 from .package import PackageError
-from .queries import PackagePhoto, campaign_manifest
+from .queries import PackagePhoto, campaign_manifest, registered_keys
 
 # Export -----------------------------------------------------------------------------------
 
@@ -97,13 +100,33 @@ def package_filename(campaign: Campaign) -> str:
     return f"{campaign.name}上报包.zip"
 
 
+def signing_key(district: OrgUnit) -> Ed25519PrivateKey:
+    """The district's private signing key, or `ValidationError` saying how to make one."""
+    try:
+        key = keys.load(district.name)
+    except signing.KeyFormatError as error:
+        raise ValidationError(
+            f"{error}（{keys.key_file(district.name)}）请平台管理员运行 qualitymonth "
+            f"upward-keygen --district {district.name} --rotate 重新生成密钥，"
+            "并把新公钥交市级登记。"
+        ) from error
+    if key is None:
+        raise ValidationError(
+            f"本平台还没有{district.name}的上报包签名密钥，上报包无法签名。"
+            f"{package.keygen_hint(district.name)}。"
+        )
+    return key
+
+
 def export_package(campaign: Campaign, by) -> Export:
-    """The campaign's upward package: manifest, work summary, statistical annex and photos."""
+    """The campaign's upward package: manifest, work summary, statistical annex and photos,
+    signed with the district's key."""
     check_sendable(campaign, by)
+    key = signing_key(campaign.org_unit)
     files = summary_files(campaign, by)
     manifest, photo_files = campaign_manifest(campaign, files.photos)
     data = package.build_package(
-        manifest, {package.SUMMARY: files.docx, package.ANNEX: files.xlsx, **photo_files}
+        manifest, {package.SUMMARY: files.docx, package.ANNEX: files.xlsx, **photo_files}, key
     )
     with transaction.atomic():
         audit.record(
@@ -115,8 +138,100 @@ def export_package(campaign: Campaign, by) -> Export:
             size=len(data),
             reports=len(manifest["reports"]),
             photos=len(manifest["photos"]),
+            key=signing.fingerprint(key.public_key()),
         )
     return Export(data, package_filename(campaign), manifest)
+
+
+# The districts' keys, registered at the city ---------------------------------------------
+
+
+def register_key(district: OrgUnit, public_key: str, fingerprint: str, by) -> DistrictKey:
+    """Register ``district``'s public key at its city. ``fingerprint`` is what the district
+    read out over the phone: it must be this key's, or the key may have been swapped on its
+    way. A key registered once, even since revoked, is never registered again. Registering a
+    new key for a district revokes the one in use (rotation), which stays for the record."""
+    city = district.parent
+    if district.kind != OrgUnit.Kind.DISTRICT or city is None:
+        raise ValidationError("只能为市级下属的区登记上报包签名密钥。")
+    _require_receive(by, city)
+    try:
+        key = signing.public_key(public_key)
+    except signing.KeyFormatError as error:
+        raise ValidationError({"public_key": str(error)}) from error
+    found, heard = signing.fingerprint(key), signing.normal_fingerprint(fingerprint)
+    if heard != found:
+        raise ValidationError(
+            {
+                # Not saying the key's own fingerprint: copied from here, it would check nothing.
+                "fingerprint": "指纹不符：区级告知的指纹"
+                f"“{heard or fingerprint.strip()[:80] or '（未填写）'}”不是这个公钥的指纹。"
+                "请与区级再次核对；对不上时不要登记，公钥可能在传递中被替换。"
+            }
+        )
+    try:
+        with transaction.atomic():
+            OrgUnit.objects.select_for_update().get(pk=district.pk)  # one registration at a time
+            earlier = (
+                DistrictKey.objects.filter(fingerprint=found).select_related("district").first()
+            )
+            if earlier is not None:
+                raise ValidationError(
+                    f"这个公钥已经登记过（{earlier.district.name}），不能再次登记；"
+                    "吊销的密钥不能重新启用，请区级运行 qualitymonth upward-keygen "
+                    f"--district {district.name} --rotate 生成新密钥。"
+                )
+            current = DistrictKey.objects.filter(district=district, revoked_at=None).first()
+            if current is not None:
+                _revoke(current, by, "登记了新密钥（密钥轮换）")
+            row = DistrictKey.objects.create(
+                district=district,
+                public_key=signing.public_pem(key),
+                fingerprint=found,
+                registered_by=by if getattr(by, "pk", None) else None,
+            )
+            audit.record(
+                by,
+                "upward.key_registered",
+                row,
+                org_unit=district,
+                before={"fingerprint": current.fingerprint} if current else None,
+                after={"fingerprint": found},
+            )
+    except IntegrityError as error:  # someone registered the same key a moment ago
+        raise ValidationError("这个区的密钥刚刚被他人登记或更换，请刷新页面后核对。") from error
+    return row
+
+
+def revoke_key(key: DistrictKey, by, reason: str) -> DistrictKey:
+    """Revoke a district's key (its private key leaked, the server was replaced): packages
+    signed with it are refused from now on, those imported already stay."""
+    _require_receive(by, key.district.parent)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "请写明吊销原因，例如：私钥泄露、服务器更换。"})
+    with transaction.atomic():
+        key = DistrictKey.objects.select_for_update().select_related("district").get(pk=key.pk)
+        if key.revoked_at is not None:
+            raise ValidationError("这个密钥已经吊销了。")
+        _revoke(key, by, reason[:255])
+    return key
+
+
+def _revoke(key: DistrictKey, by, reason: str) -> None:
+    key.revoked_at = timezone.now()
+    key.revoked_by = by if getattr(by, "pk", None) else None
+    key.revoke_reason = reason
+    key.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    audit.record(
+        by,
+        "upward.key_revoked",
+        key,
+        org_unit=key.district,
+        before={"revoked_at": None},
+        after={"revoked_at": key.revoked_at.isoformat()},
+        reason=reason,
+    )
 
 
 # Receiving at the city --------------------------------------------------------------------
@@ -139,11 +254,15 @@ class Checked:
     package: package.Package
     district: OrgUnit
     replaces: UpwardPackage | None
+    key: DistrictKey
 
 
 def check_package(data: bytes, city: OrgUnit) -> Checked:
-    """The package's own checks, then whether it belongs in this city; `PackageError` if not."""
-    checked = package.read_package(data)
+    """The package's own checks, its signature by a key the city registered for the district
+    in use, then whether it belongs in this city; `PackageError` if not."""
+    checked = package.read_package(data, registered_keys(city))
+    key = DistrictKey.objects.select_related("district").get(fingerprint=checked.key)
+    district = key.district
     manifest = checked.manifest
     unit, campaign = manifest["unit"], manifest["campaign"]
     if unit["kind"] != OrgUnit.Kind.DISTRICT:
@@ -153,19 +272,13 @@ def check_package(data: bytes, city: OrgUnit) -> Checked:
     ancestors = unit["ancestors"]
     if ancestors and ancestors[-1] != city.name:
         raise PackageError(
-            f"上报包来自{''.join(ancestors)}{unit['name']}，不是{city.name}下属的区。", "unit"
-        )
-    district = OrgUnit.objects.filter(
-        parent=city, kind=OrgUnit.Kind.DISTRICT, name=unit["name"]
-    ).first()
-    if district is None:
-        raise PackageError(
-            f"“{unit['name']}”不是{city.name}下属的区（组织机构中没有这个区）。"
-            "如确属本市，请先在组织机构中添加该区。",
+            f"上报包来自{package.shown(''.join(ancestors))}{unit['name']}，不是{city.name}下属的区。",
             "unit",
         )
     if campaign["kind"] not in Campaign.Kind.values:
-        raise PackageError(f"上报包的活动类型“{campaign['kind']}”无效。", "bad_manifest")
+        raise PackageError(
+            f"上报包的活动类型“{package.shown(campaign['kind'])}”无效。", "bad_manifest"
+        )
     native = Campaign.objects.filter(
         org_unit=district, year=campaign["year"], kind=campaign["kind"], upward_package=None
     ).first()
@@ -179,7 +292,7 @@ def check_package(data: bytes, city: OrgUnit) -> Checked:
         kind=campaign["kind"],
         status=UpwardPackage.Status.IMPORTED,
     ).first()
-    return Checked(checked, district, replaces)
+    return Checked(checked, district, replaces, key)
 
 
 def _refused(by, city: OrgUnit, error: PackageError, filename: str, data: bytes) -> None:
@@ -222,6 +335,7 @@ def receive_package(data: bytes, filename: str, by, city: OrgUnit) -> UpwardPack
         report_count=len(manifest["reports"]),
         photo_count=len(manifest["photos"]),
         totals=manifest["figures"]["totals"],
+        signing_key=checked.key,
         uploaded_by=by if getattr(by, "pk", None) else None,
     )
     row.file.save(f"{checked.package.sha256[:16]}.zip", ContentFile(data), save=False)
@@ -236,6 +350,7 @@ def receive_package(data: bytes, filename: str, by, city: OrgUnit) -> UpwardPack
                 sha256=row.sha256,
                 filename=row.filename,
                 reports=row.report_count,
+                key=checked.key.fingerprint,
             )
     except Exception:
         row.file.delete(save=False)
@@ -368,7 +483,7 @@ def _import_rows(checked: Checked, by, saved_files: list) -> tuple[Campaign, lis
             by,
             [
                 (plan.items[row["item"]], found.units[row["unit"]], row["role"])
-                for row in manifest.get("assignments", [])  # format 2 on
+                for row in manifest["assignments"]
             ],
             sha256=sha256,
         )
@@ -393,19 +508,25 @@ def _date(text: str | None) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as error:
-        raise PackageError(f"清单中的日期“{text}”格式不正确。", "bad_manifest") from error
+        raise PackageError(
+            f"清单中的日期“{package.shown(text)}”格式不正确。", "bad_manifest"
+        ) from error
 
 
 def _datetime(text: str | None) -> datetime.datetime | None:
+    """A time of the manifest, in UTC as the database keeps it: a time that only exists in
+    another time zone (0001-01-01T00:00+08:00) is refused here, not when it is saved."""
     if not text:
         return None
     try:
         value = datetime.datetime.fromisoformat(text)
-    except ValueError as error:
-        raise PackageError(f"清单中的时间“{text}”格式不正确。", "bad_manifest") from error
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value.astimezone(datetime.UTC)
+    except (ValueError, OverflowError) as error:
+        raise PackageError(
+            f"清单中的时间“{package.shown(text)}”格式不正确。", "bad_manifest"
+        ) from error
 
 
 def _units(manifest: dict) -> list[dict]:

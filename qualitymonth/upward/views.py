@@ -1,5 +1,6 @@
-"""上报市级 (a district admin downloads the campaign's package) and 上报包 (a city checks,
-imports and lists the districts' packages). Views read input and call ``services``."""
+"""上报市级 (a district admin downloads the campaign's signed package), 上报包 (a city checks,
+imports and lists the districts' packages) and 上报包签名密钥 (a city registers and revokes its
+districts' keys). Views read input and call ``services``."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from qualitymonth.campaigns.views import get_campaign
 from qualitymonth.core.feedback import show_errors
+from qualitymonth.orgs.models import OrgUnit
 from qualitymonth.worksummaries.models import CampaignSummary
 
-from . import package, services
-from .forms import PackageUploadForm
+from . import package, services, signing
+from .forms import DistrictKeyForm, PackageUploadForm, RevokeKeyForm
 from .models import UpwardPackage
 from .package import PackageError
-from .queries import campaign_manifest, received_packages, stated_headline
+from .queries import campaign_manifest, district_keys, received_packages, stated_headline
 
 ZIP_CONTENT_TYPE = "application/zip"
 DOCUMENTS = {
@@ -41,7 +43,11 @@ def send(request, pk: int):
         show_errors(request, error)
         return redirect("campaigns:overview", pk=campaign.pk)
     if request.method == "POST":
-        export = services.export_package(campaign, request.user)
+        try:
+            export = services.export_package(campaign, request.user)
+        except ValidationError as error:
+            show_errors(request, error)
+            return redirect("upward:send", pk=campaign.pk)
         return FileResponse(
             io.BytesIO(export.data),
             as_attachment=True,
@@ -50,6 +56,10 @@ def send(request, pk: int):
         )
     manifest, _files = campaign_manifest(campaign)
     summary = CampaignSummary.objects.filter(campaign=campaign).first()
+    try:
+        key, key_problem = services.signing_key(campaign.org_unit).public_key(), ""
+    except ValidationError as error:
+        key, key_problem = None, error.messages[0]
     return render(
         request,
         "upward/send.html",
@@ -60,6 +70,8 @@ def send(request, pk: int):
             "summary": summary,
             "photo_count": summary.photos.count() if summary else None,
             "filename": services.package_filename(campaign),
+            "key_fingerprint": signing.fingerprint(key) if key else "",
+            "key_problem": key_problem,
         },
     )
 
@@ -154,4 +166,60 @@ def document(request, pk: int, name: str):
         as_attachment=True,
         filename=f"{row.title}{title}.{suffix}",
         content_type=DOCUMENTS[name],
+    )
+
+
+@login_required
+def keys(request):
+    """The districts' keys the user's cities registered: register one, revoke one."""
+    cities = _cities(request)
+    districts = OrgUnit.objects.filter(parent__in=cities, kind=OrgUnit.Kind.DISTRICT).order_by(
+        "pinyin"
+    )
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = DistrictKeyForm(
+        request.POST if action == "register" else None,
+        request.FILES if action == "register" else None,
+        districts=districts,
+    )
+    if action == "register" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.register_key(
+                data["district"], data["public_key"], data["fingerprint"], request.user
+            )
+        except ValidationError as error:
+            show_errors(request, error, form)
+        else:
+            messages.success(
+                request,
+                _("已登记%(district)s的上报包签名公钥，指纹 %(fingerprint)s。")
+                % {"district": row.district.name, "fingerprint": row.fingerprint},
+            )
+            return redirect("upward:keys")
+    if action == "revoke":
+        revoke = RevokeKeyForm(request.POST)
+        if revoke.is_valid():
+            key = get_object_or_404(district_keys(cities), pk=revoke.cleaned_data["key"])
+            try:
+                services.revoke_key(key, request.user, revoke.cleaned_data["reason"])
+            except ValidationError as error:
+                show_errors(request, error)
+            else:
+                messages.success(
+                    request, _("已吊销%(district)s的密钥。") % {"district": key.district.name}
+                )
+        else:
+            messages.error(request, _("请写明吊销原因，例如：私钥泄露、服务器更换。"))
+        return redirect("upward:keys")
+    registered = list(district_keys(cities))
+    in_use = {key.district_id: key for key in registered if key.revoked_at is None}
+    return render(
+        request,
+        "upward/keys.html",
+        {
+            "form": form,
+            "districts": [(district, in_use.get(district.pk)) for district in districts],
+            "revoked": [key for key in registered if key.revoked_at is not None],
+        },
     )

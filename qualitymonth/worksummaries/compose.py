@@ -71,13 +71,12 @@ def _reported_phrase(dashboard: Dashboard, row: Row) -> str:
     text = _figure_phrase(dashboard, row)
     if not text:
         return ""
-    text = f"各单位在信息报送中填报的主要数据：{text}。"
     if dashboard.event_count_gap(row):
         text += (
-            f"其中{figures.EVENT_COUNT_INDICATOR}为各单位填报的场次合计，含未在平台逐场登记的活动，"
-            f"与平台登记的{figures.EVENTS_HELD.label}统计口径不同。"
+            f"（{figures.EVENT_COUNT_INDICATOR}为各单位填报的场次合计，含未在平台逐场登记的活动，"
+            f"与平台登记的{figures.EVENTS_HELD.label}统计口径不同）"
         )
-    return text
+    return f"各单位在信息报送中填报的主要数据：{text}。"
 
 
 def _names(names: Sequence[str]) -> str:

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from qualitymonth.accounts import services
 from qualitymonth.accounts.models import Membership, Role, User
 from qualitymonth.core.models import AuditEntry, Notification
+from tests.core.hostile_xlsx import EXPECTED, hostile
 
 
 def test_admin_creates_a_person_with_a_temporary_password(admin, lujiazui):
@@ -240,3 +241,25 @@ def test_people_template_downloads(client, admin):
         "含下级单位",
     ]
     assert "说明" in book.sheetnames
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_a_hostile_workbook_gets_a_chinese_message_and_nothing_is_kept(client, admin, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qualitymonth.accounts import people_import
+    from qualitymonth.accounts.views import IMPORT_SESSION_KEY
+    from qualitymonth.core.xlsx import XlsxError
+
+    data = hostile(tuple(people_import.HEADERS))[name]
+    with pytest.raises(XlsxError) as raised:
+        people_import.read_file(data, admin)
+    assert EXPECTED[name] in raised.value.message
+    people = User.objects.count()
+    client.force_login(admin)
+    response = post_people(client, SimpleUploadedFile("人员.xlsx", data))
+    assert response.status_code == 200
+    assert EXPECTED[name] in response.content.decode()
+    assert "确认导入" not in response.content.decode()
+    assert IMPORT_SESSION_KEY not in client.session
+    assert User.objects.count() == people

@@ -8,9 +8,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qualitymonth.cases import clock
+from qualitymonth.cases.models import Case
 from qualitymonth.core.models import AuditEntry
 from tests.cases.conftest import file_case
 from tests.conftest import make_person
+from tests.core.hostile_xlsx import DANGEROUS, assert_no_formulas
 
 FULL = ("13812341234", "张三丰", "11010519491231002X")
 
@@ -213,3 +215,15 @@ def test_the_list_reads_a_fixed_number_of_queries(
         file_case(bureau, subject=f"产品{n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("cases:list"))
+
+
+def test_the_export_writes_what_citizens_typed_as_text_never_as_a_formula(client, bureau, service):
+    for text in DANGEROUS:
+        file_case(bureau, subject=text, business_name=text)
+    client.force_login(service)
+    data = b"".join(client.get(reverse("cases:export")).streaming_content)
+    assert_no_formulas(data)
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2, values_only=True))
+    saved = sorted(Case.objects.values_list("subject", flat=True))
+    assert len(saved) == len(DANGEROUS)
+    assert sorted(row[3] for row in rows) == saved == sorted(row[4] for row in rows)

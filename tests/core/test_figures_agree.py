@@ -36,7 +36,7 @@ import openpyxl
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
@@ -52,7 +52,9 @@ from qualitymonth.reports.models import Report, ReportValue
 from qualitymonth.summaries.queries import accepted_reports
 from qualitymonth.summaries.services import unit_figures
 from qualitymonth.upward import services as upward
+from qualitymonth.upward.keys import KEY_DIR_VARIABLE
 from tests.conftest import make_person
+from tests.upward.conftest import register_district_key
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -384,16 +386,58 @@ def from_manifest(manifest: dict) -> dict:
 
 
 @pytest.fixture
-def stage(seed_campaign, admin, pudong, city):
+def stage(seed_campaign, admin, pudong, city, tmp_path, monkeypatch):
     """A published campaign with metrology figures and 合格率 on item 19, and a second
-    deployment's city (another "上海市" with its own 浦东新区) that receives the packages."""
+    deployment's city (another "上海市" with its own 浦东新区, where Pudong's key is registered)
+    that receives the packages."""
     campaign = publish_campaign(seed_campaign, admin)
     set_indicators(campaign.items.get(number=19), admin, METROLOGY)
     Formula.objects.create(campaign=campaign, name="合格率", expression="合格台数 / 检定台数")
     other_city = OrgUnit.objects.create(name="上海市", kind=OrgUnit.Kind.CITY)
-    OrgUnit.objects.create(name="浦东新区", kind=OrgUnit.Kind.DISTRICT, parent=other_city)
+    other_pudong = OrgUnit.objects.create(
+        name="浦东新区", kind=OrgUnit.Kind.DISTRICT, parent=other_city
+    )
+    monkeypatch.setenv(KEY_DIR_VARIABLE, str(tmp_path / "upward-keys"))
+    register_district_key(pudong, at=other_pudong)
     receiver = make_person("city_office", Role.CITY_VIEWER, other_city)
     return campaign, other_city, receiver
+
+
+# Besides what hypothesis draws, always one campaign with every kind of row at once: events of
+# each status, two accepted reports of one unit averaging 满意度, one late, one returned, a
+# draft, a rate over two items' figures.
+EVERY_KIND = Shape(
+    streets=2,
+    firms=[0],
+    items=[1, 19],
+    assignments={(0, 0), (0, 1), (1, 0), (1, 1), (0, 2)},
+    events=[
+        {"item": 1, "unit": 0, "status": "held", "day": 3, "street": True},
+        {"item": 1, "unit": 1, "status": "planned", "day": 20, "street": False},
+        {"item": 0, "unit": 2, "status": "cancelled", "day": 40, "street": False},
+    ],
+    reports=[
+        {
+            "item": 1,
+            "unit": 0,
+            "event": 0,
+            "status": "accepted",
+            "late": False,
+            "values": {"检定台数": 100, "合格台数": 97, "满意度": Decimal("4.5")},
+        },
+        {
+            "item": 1,
+            "unit": 0,
+            "event": None,
+            "status": "accepted",
+            "late": True,
+            "values": {"检定台数": 20, "合格台数": 19, "满意度": Decimal("3.0"), "活动场次": 12},
+        },
+        {"item": 0, "unit": 2, "event": None, "status": "returned", "late": False, "values": {}},
+        {"item": 1, "unit": 1, "event": None, "status": "draft", "late": False, "values": {}},
+    ],
+    reworked=(0, 1, {"参与人数": 80, "活动场次": 2}),
+)
 
 
 @settings(
@@ -402,6 +446,7 @@ def stage(seed_campaign, admin, pudong, city):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(shape=shapes())
+@example(shape=EVERY_KIND)
 def test_every_place_states_the_same_figures(shape, stage, admin, pudong, client):
     campaign, other_city, receiver = stage
     with transaction.atomic():

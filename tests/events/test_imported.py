@@ -66,7 +66,8 @@ def test_an_event_against_the_rules_is_refused_naming_it(
     assert not AuditEntry.objects.filter(action="event.imported").exists()
 
 
-def test_an_event_of_another_campaigns_item_is_refused(imported, row, city_viewer, seed_campaign):
+def test_an_event_of_another_campaigns_item_is_refused(seed_campaign, imported, row, city_viewer):
+    # (the notice imported on this platform first: a package's campaign is no import of it)
     row["item"] = seed_campaign.items.first()
     with pytest.raises(ValidationError, match="的活动事项不属于2024年浦东新区质量月"):
         import_events(imported.campaign, city_viewer, [row])

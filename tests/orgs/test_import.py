@@ -9,10 +9,12 @@ from openpyxl import load_workbook
 
 from qualitymonth.core import tasks as core_tasks
 from qualitymonth.core.models import AuditEntry
+from qualitymonth.core.xlsx import XlsxError
 from qualitymonth.orgs import services
 from qualitymonth.orgs.importing import HEADERS
 from qualitymonth.orgs.models import OrgUnit, UnitImport
 from qualitymonth.orgs.validators import make_credit_code
+from tests.core.hostile_xlsx import EXPECTED, hostile
 
 from .conftest import workbook_bytes, xlsx_upload
 
@@ -363,3 +365,21 @@ def test_an_import_cut_off_by_a_restart_stops_waiting(logged_in):
     assert "处理被中断" in page and "上传并检查" in page
     unit_import.refresh_from_db()
     assert unit_import.status == UnitImport.Status.FAILED
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_a_hostile_workbook_gets_a_chinese_message_and_nothing_is_kept(logged_in, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = hostile(tuple(HEADERS))[name]
+    with pytest.raises(XlsxError) as raised:
+        services.read_units_file(data)
+    assert EXPECTED[name] in raised.value.message
+    before = snapshot()
+    response = logged_in.post(
+        reverse("orgs:import"), {"file": SimpleUploadedFile("单位.xlsx", data)}
+    )
+    assert response.status_code == 200
+    assert EXPECTED[name] in response.content.decode()
+    assert not UnitImport.objects.exists()
+    assert snapshot() == before

@@ -8,8 +8,11 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from qualitymonth.core.models import AuditEntry
+from qualitymonth.core.xlsx import XlsxError
 from qualitymonth.quizzes import bank_import, services
 from qualitymonth.quizzes.models import Question
+from qualitymonth.quizzes.views import IMPORT_SESSION_KEY
+from tests.core.hostile_xlsx import EXPECTED, hostile
 
 GOOD = [
     ["单选题", "“质量月”活动在每年几月开展？", "3月", "5月", "9月", "12月", "", "", "C",
@@ -149,3 +152,19 @@ def test_another_units_bank_is_not_found(client, bank, make_other_reporter):
     assert client.get(reverse("quizzes:bank_export", args=[bank.pk])).status_code == 404
     assert upload(client, bank, workbook(GOOD)).status_code == 404
     assert Question.objects.filter(bank=bank).count() == 4
+
+
+@pytest.mark.parametrize("name", list(EXPECTED))
+def test_a_hostile_workbook_gets_a_chinese_message_and_nothing_is_kept(
+    client, reporter, empty_bank, name
+):
+    data = hostile(tuple(bank_import.HEADERS))[name]
+    with pytest.raises(XlsxError) as raised:
+        bank_import.read_file(data, empty_bank)
+    assert EXPECTED[name] in raised.value.message
+    client.force_login(reporter)
+    response = upload(client, empty_bank, data)
+    assert response.status_code == 200
+    assert EXPECTED[name] in response.content.decode()
+    assert IMPORT_SESSION_KEY not in client.session
+    assert empty_bank.questions.count() == 0

@@ -9,9 +9,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qualitymonth.core.models import AuditEntry
+from qualitymonth.core.privacy import mask_name
 from qualitymonth.quizzes import portal_views, services
 from qualitymonth.quizzes.models import Attempt, Question
 from qualitymonth.reports import services as report_services
+from tests.core.hostile_xlsx import DANGEROUS, assert_no_formulas
 
 from .conftest import answer_all
 
@@ -233,3 +235,16 @@ def test_creating_a_quiz_in_the_back_office(client, reporter, item, bank):
     client.post(reverse("quizzes:status", args=[quiz.pk, "open"]))
     quiz.refresh_from_db()
     assert quiz.is_open
+
+
+def test_the_export_writes_names_that_look_like_formulas_as_text(client, reporter, quiz):
+    services.update_quiz(quiz, reporter, title="=cmd|' /C calc'!A0 有奖问答")
+    for n, name in enumerate(DANGEROUS):
+        answer_all(services.start_attempt(quiz, name=name, mobile=f"1380000{n:04d}"), 1)
+    client.force_login(reporter)
+    data = b"".join(client.get(reverse("quizzes:export", args=[quiz.pk])).streaming_content)
+    assert_no_formulas(data)
+    book = load_workbook(io.BytesIO(data))
+    names = [row[1] for row in book["个人排名"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(names) == sorted(mask_name(name.strip()) for name in DANGEROUS)
+    assert book["说明"]["A1"].value.startswith("=cmd|' /C calc'!A0 有奖问答（")

@@ -17,6 +17,7 @@ from qualitymonth.registrations import services
 from qualitymonth.registrations.models import Registration
 from qualitymonth.reports import services as report_services
 from tests.conftest import make_person
+from tests.core.hostile_xlsx import DANGEROUS, assert_no_formulas
 
 from .conftest import applicant
 
@@ -239,3 +240,17 @@ def test_check_ins_flow_into_the_event_report_as_its_participant_figure(
 def test_the_login_page_sends_citizens_to_the_portal(client):
     page = client.get(reverse("accounts:login")).content.decode()
     assert f'href="{reverse("portal:home")}"' in page
+
+
+def test_the_export_writes_answers_that_look_like_formulas_as_text(client, make_event, reporter):
+    event = make_event(capacity=20, questions=services.parse_questions("单位名称"))
+    for n, answer in enumerate(DANGEROUS):
+        services.register(event, applicant(n, answers={"q1": answer}))
+    client.login(username="reporter", password="Strong-Password-1")
+    data = b"".join(client.get(reverse("registrations:export", args=[event.pk])).streaming_content)
+    assert_no_formulas(data)
+    rows = list(load_workbook(io.BytesIO(data)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][-1] == "单位名称"
+    saved = [r.answers["单位名称"] for r in Registration.objects.order_by("position")]
+    assert len(saved) == len(DANGEROUS) and all(answer.strip() for answer in saved)
+    assert [row[-1] for row in rows[1:]] == saved

@@ -14,7 +14,8 @@ from qualitymonth.campaigns.services import publish_campaign, save_formula
 from qualitymonth.events.services import plan_event, set_status
 from qualitymonth.reports import services as reports
 from qualitymonth.reports.models import Photo
-from qualitymonth.upward import package, services
+from qualitymonth.upward import keys, package, services, signing
+from qualitymonth.upward.management.commands._actor import SystemOperator
 from qualitymonth.worksummaries.services import choose_photos, current_summary
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -32,7 +33,36 @@ def photo_bytes(seed: int) -> bytes:
 
 
 @pytest.fixture
-def district_campaign(seed_campaign, admin, reporter, lujiazui, pudong, settings, tmp_path):
+def key_dir(tmp_path, monkeypatch) -> Path:
+    """The folder the district deployment keeps its private keys in, for this test only."""
+    folder = tmp_path / "upward-keys"
+    monkeypatch.setenv(keys.KEY_DIR_VARIABLE, str(folder))
+    return folder
+
+
+def register_district_key(district, at=None):
+    """The district's signing key (made in the key folder unless it is there already), with
+    its public key registered at the city of ``at`` (another deployment's district of the same
+    name), or of the district itself, as the system operator."""
+    key = keys.load(district.name) or keys.create(district.name)
+    return services.register_key(
+        at or district,
+        signing.public_pem(key),
+        signing.fingerprint(key.public_key()),
+        SystemOperator(),
+    )
+
+
+@pytest.fixture
+def pudong_key(key_dir, pudong):
+    """Pudong's key, registered at 上海市."""
+    return register_district_key(pudong)
+
+
+@pytest.fixture
+def district_campaign(
+    seed_campaign, admin, reporter, lujiazui, pudong, pudong_key, settings, tmp_path
+):
     """Pudong's 2024 campaign with two accepted reports (one starred, with an event and two
     photos), a returned one that must not travel, a held event without a report and a
     derived figure."""
@@ -101,16 +131,18 @@ def exported(district_campaign, admin):
     return services.export_package(district_campaign, admin)
 
 
-def rebuilt(data: bytes, change) -> bytes:
-    """The package with ``change(manifest, files)`` applied and every checksum and figure made
-    to match again: what a district platform with other rules would send, which no checksum
-    catches and only the importing apps' own rules can."""
+def rebuilt(data: bytes, change, key=None) -> bytes:
+    """The package with ``change(manifest, files)`` applied, every checksum and figure made
+    to match again and signed with ``key`` (by default Pudong's own): signed by Pudong, what a
+    district platform with other rules would send, which only the importing apps' own rules
+    can catch; signed otherwise, a forgery."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
     manifest = json.loads(files.pop(package.MANIFEST))
+    del files[package.SIGNATURE]
     change(manifest, files)
     manifest["figures"] = package.compute_figures(manifest)
-    return package.build_package(manifest, files)
+    return package.build_package(manifest, files, key or keys.load("浦东新区"))
 
 
 def stored(media_root: Path) -> dict:

@@ -23,6 +23,7 @@ from qualitymonth.reports.models import Photo, Report
 from qualitymonth.upward import package, services
 from qualitymonth.upward.models import UpwardPackage
 from qualitymonth.upward.package import PackageError
+from qualitymonth.upward.queries import registered_keys
 from tests.conftest import make_person
 
 GROUPS = ("category", "item", "unit", "street")
@@ -71,6 +72,7 @@ def test_round_trip_the_city_sees_the_district_as_if_it_reported_here(
         manifest = json.loads(archive.read("manifest.json"))
     assert names == {
         "manifest.json",
+        "signature.json",
         "summary.docx",
         "annex.xlsx",
         "photos/001.jpg",
@@ -175,7 +177,11 @@ def _flip(data: bytes, member: str, change) -> bytes:
     ("member", "message"),
     [
         ("photos/002.jpg", "文件 photos/002.jpg 的校验值不符，上报包可能已被改动。"),
-        ("manifest.json", "清单文件 manifest.json 的校验值不符，上报包可能已被改动。"),
+        (
+            "manifest.json",
+            "上报包的签名与内容不符：上报包在区级导出后被改动过，或签名是伪造的，已拒绝导入。"
+            "请浦东新区重新导出上报包后再上传。",
+        ),
     ],
 )
 def test_a_package_with_one_byte_changed_is_refused_and_audited(
@@ -205,11 +211,13 @@ def test_a_district_running_here_needs_no_package(district_campaign, exported, c
 
 
 def test_a_package_of_another_citys_district_is_refused(district_campaign, exported, db):
+    """北京市 registered no key of 浦东新区: it cannot tell Pudong's package from a forgery."""
     other = OrgUnit.objects.create(name="北京市", kind=OrgUnit.Kind.CITY)
     viewer = make_person("beijing", Role.CITY_VIEWER, other)
     with pytest.raises(PackageError) as caught:
         services.import_file(exported.data, "p.zip", viewer, other)
-    assert "不是北京市下属的区" in caught.value.message
+    assert caught.value.code == "unknown_key"
+    assert "如浦东新区确属本市" in caught.value.message
 
 
 def test_who_may_send_and_receive(district_campaign, exported, reporter, admin, city, city_viewer):
@@ -223,7 +231,7 @@ def test_who_may_send_and_receive(district_campaign, exported, reporter, admin, 
 
 
 def test_pages_send_upload_check_import_and_list(
-    district_campaign, admin, reporter, city, city_viewer, client
+    district_campaign, admin, reporter, city, city_viewer, client, pudong_key
 ):
     send = reverse("upward:send", kwargs={"pk": district_campaign.pk})
     client.force_login(reporter)
@@ -233,12 +241,13 @@ def test_pages_send_upload_check_import_and_list(
     assert send in overview.content.decode()
     page = client.get(send)
     assert page.status_code == 200 and 'data-indicator="参与人数">245</dd>' in page.content.decode()
+    assert pudong_key.fingerprint in page.content.decode()  # the key that will sign
     assert client.get(reverse("upward:received")).status_code == 403
     download = client.post(send)
     assert download.status_code == 200
     assert download["Content-Type"] == "application/zip"
     data = b"".join(download.streaming_content)
-    package.read_package(data)
+    assert package.read_package(data, registered_keys(city)).key == pudong_key.fingerprint
 
     as_other_deployment(district_campaign)
     client.force_login(city_viewer)

@@ -127,3 +127,31 @@ def test_libreoffice_converts_it_to_pdf(demo, tmp_path):
     data = pdf_layout.to_pdf(demo["data"], tmp_path, "summary").read_bytes()
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
     assert pages >= 3  # the text, the statistics annex, the photo annex
+
+
+def test_no_paragraph_states_two_numbers_for_the_same_words(document, demo):
+    """Each figure is named by its own words (``core.figures``), and no paragraph gives the
+    same words two different numbers (as "举办活动24场 … 活动场次138场" once did)."""
+    from qualitymonth.core.figures import HEADLINE
+
+    dashboard = demo["dashboard"]
+    labels = [figure.label for figure in HEADLINE]
+    labels += [name for name, _unit in dashboard.columns]
+    labels += [name for name, _, _ in dashboard.formulas]
+    assert len(set(labels)) == len(labels)
+    stated = 0
+    for paragraph in document.paragraphs:
+        for label in labels:
+            numbers = set(re.findall(rf"{label}(\d+(?:\.\d+)?)", paragraph.text))
+            assert len(numbers) <= 1, f"{label}: {sorted(numbers)} in {paragraph.text}"
+            stated += len(numbers)
+    assert stated > 20  # the summary does state its figures
+    # and every count it states is named by one of those words: no "举办各类活动24场" or
+    # "共开展活动13场" beside them ("等13个单位" names units it has just listed)
+    units = {figure.unit for figure in HEADLINE} | {unit for _, unit in dashboard.columns if unit}
+    counted = re.compile(rf"(\d+(?:\.\d+)?)({'|'.join(sorted(units, key=len, reverse=True))})")
+    for paragraph in document.paragraphs:
+        for match in counted.finditer(paragraph.text):
+            before = paragraph.text[: match.start()]
+            named = before.endswith(tuple(labels)) or (before.endswith("等") and match[2] == "个")
+            assert named or before.endswith("全市共有"), f"{match[0]} unnamed in {paragraph.text}"
