@@ -4,9 +4,10 @@
 database is too busy to answer in time — no free connection in the PostgreSQL pool within
 ``DATABASE_POOL_TIMEOUT``, the PostgreSQL server out of connection slots, SQLite's write lock
 held past its timeout — the person gets a 503 page saying the service is busy and to try again
-in a moment, with ``Retry-After``; nothing they saved is lost and nothing half-done was kept
-(the request's transaction never started or was rolled back). Anything else is the ordinary
-500 page. Both are rendered without the database, the request context or the page frame.
+in a moment, with ``Retry-After``; what they saved before is kept, and the transaction that
+found the database busy was rolled back (a pool timeout comes at a request's first query, before
+it has written anything). Anything else is the ordinary 500 page. Both are rendered without the
+database, the request context or the page frame.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 APPLICATION_NAME = "qualitymonth-test-server"
-# Set by the browser tests' conftest for the test process only; never part of a deployment.
+# The test process's own: the browser tests' conftest sets the first, the server gets its own
+# settings module.
 TEST_ONLY_ENV = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -63,13 +64,14 @@ class PlatformServer:
         )
         self.port = _free_port()
         self.log = self.directory / "server.log"
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "qualitymonth", "serve", f"127.0.0.1:{self.port}"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("wb"),
-        )
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "qualitymonth", "serve", f"127.0.0.1:{self.port}"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + 60
         while True:
             try:
