@@ -41,12 +41,14 @@ def on_postgresql() -> bool:
 class PlatformServer:
     """``python -m qualitymonth serve`` on a free port, against the test process's database.
 
-    ``environment`` adds variables (``DATABASE_POOL_MAX="1"``); ``settings`` adds lines to the
-    server's settings module. Use as a context manager; the server is stopped on leaving.
+    ``arguments`` go to the command (``"--threads", "4"``), ``environment`` adds variables
+    (``DATABASE_POOL_MAX="1"``), ``settings`` adds lines to the server's settings module. Use as
+    a context manager; the server is stopped on leaving.
     """
 
-    def __init__(self, directory: Path, *, settings: str = "", **environment: str):
+    def __init__(self, directory: Path, *arguments: str, settings: str = "", **environment: str):
         self.directory = directory
+        self.arguments = arguments
         self.extra_settings = settings
         self.environment = environment
         self.process: subprocess.Popen | None = None
@@ -66,7 +68,10 @@ class PlatformServer:
         self.log = self.directory / "server.log"
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "qualitymonth", "serve", f"127.0.0.1:{self.port}"],
+                [
+                    *(sys.executable, "-m", "qualitymonth", "serve", f"127.0.0.1:{self.port}"),
+                    *self.arguments,
+                ],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.DEVNULL,

@@ -128,7 +128,10 @@ def test_the_connection_is_given_back_before_the_response_is_sent():
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_request_that_waits_too_long_for_a_connection_gets_the_busy_page(tmp_path):
-    with PlatformServer(tmp_path, DATABASE_POOL_MAX="1", DATABASE_POOL_TIMEOUT="1") as server:
+    # More threads than connections, as gunicorn's gthread workers may be configured; the pool's
+    # one connection waits on a lock this test holds.
+    pool_of_one = {"DATABASE_POOL_MAX": "1", "DATABASE_POOL_TIMEOUT": "1"}
+    with PlatformServer(tmp_path, "--threads", "4", **pool_of_one) as server:
         with ThreadPoolExecutor(max_workers=1) as other, transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("LOCK TABLE captcha_captchastore IN ACCESS EXCLUSIVE MODE")
