@@ -58,6 +58,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from scratch_platform import postgres_connect
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -109,25 +111,6 @@ def is_postgres(url: str) -> bool:
     return urllib.parse.urlsplit(url).scheme in {"postgres", "postgresql", "pgsql", "postgis"}
 
 
-def _connect(url: str, dbname: str | None = None):
-    """A psycopg connection (autocommit) to the database `url` names, or to `dbname`."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    params = {
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        **config.get("OPTIONS", {}),
-    }
-    params = {k: v for k, v in params.items() if v is not None}
-    return psycopg.connect(
-        dbname=dbname or config["NAME"], **params, autocommit=True, connect_timeout=10
-    )
-
-
 @dataclass
 class Size:
     districts: int
@@ -152,11 +135,11 @@ def prepare_database(url: str, size: Size, rebuild: bool) -> bool:
 
     name = urllib.parse.urlsplit(url).path.lstrip("/")
     try:
-        connection = _connect(url)
+        connection = postgres_connect(url)
     except psycopg.OperationalError as error:
         if "does not exist" not in str(error):
             raise
-        with _connect(url, "postgres") as admin:
+        with postgres_connect(url, "postgres") as admin:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         print(f"created the database {name}")
         return True
@@ -188,7 +171,7 @@ def prepare_database(url: str, size: Size, rebuild: bool) -> bool:
     else:
         why = f"it holds another size ({row[0]}×{row[1]}×{row[2]}, {row[3]})"
     print(f"dropping and creating again the bench's database {name}: {why}")
-    with _connect(url, "postgres") as admin:
+    with postgres_connect(url, "postgres") as admin:
         admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     return True

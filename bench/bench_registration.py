@@ -1,15 +1,17 @@
 """Benchmark the public event page and registration under concurrent load on the local server.
 
 Run:  .venv/bin/python bench/bench_registration.py [--clients N] [--requests N] [--places N]
+                                                   [--server serve|runserver|gunicorn|gthread]
 
-Prepares a scratch platform in a temporary data directory (a fresh SQLite file; the working
-database is never touched): migrates it, imports the seed notice into a published campaign and
+Prepares a scratch platform (bench/scratch_platform.py): a fresh SQLite file in a temporary data
+directory, or, when `DATABASE_URL` is set, a new PostgreSQL database created beside the one it
+names and dropped at the end. Migrates it, imports the seed notice into a published campaign and
 plans one public event of 陆家嘴街道 open for registration with --places places and a waiting
-list. Starts the platform's own server (`runserver --noreload`, a thread per request) on a free
-127.0.0.1 port with a small settings module that imports the platform's settings and adds only
-the captcha's documented test mode (answer "PASSED") and `PROXY_COUNT = 1`, so each simulated
-person comes from their own address (X-Forwarded-For) and the per-address rate limit applies to
-each of them as it would in the field.
+list. Starts the platform's own server (`qualitymonth serve`, a thread per request; or Django's
+runserver, or gunicorn's sync or gthread workers when gunicorn is installed) on a free
+127.0.0.1 port with a settings module that adds only the captcha's documented test mode (answer
+"PASSED") and `PROXY_COUNT = 1`, so each simulated person comes from their own address
+(X-Forwarded-For) and the per-address rate limit applies to each of them as in the field.
 
 Two phases, each with N client threads:
   1. event page: GETs of /portal/events/<id>/ (the page with the form and places left);
@@ -17,9 +19,11 @@ Two phases, each with N client threads:
      their own mobile number; the POST is timed and must answer with the redirect to the ticket.
 
 Prints requests, wall time, requests/s and p50 / p95 / p99 / max latency (nearest rank) per
-phase, the status codes, and what the database holds afterwards: confirmed never more than the
-places, the rest on the waiting list. Nothing is asserted about time; compare run to run.
-Exits 0 when every registration got its ticket and the capacity held, 1 otherwise.
+phase, the status codes (0: no answer before the client's timeout), and on PostgreSQL the most
+connections the server held at once during the phase and how many it still holds after it
+(bounded by DATABASE_POOL_MAX per server process). Then what the database holds: confirmed
+never more than the places, the rest on the waiting list. Nothing is asserted about time;
+compare run to run. Exits 0 when every registration got its ticket and the capacity held.
 """
 
 from __future__ import annotations
@@ -29,11 +33,8 @@ import http.cookiejar
 import math
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import textwrap
 import threading
 import time
@@ -42,20 +43,22 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from scratch_platform import (
+    ROOT,
+    ConnectionCount,
+    Server,
+    drop_scratch,
+    gunicorn_installed,
+    make_scratch,
+)
+
 PYTHON = sys.executable
 
-SETTINGS = textwrap.dedent(
-    """
-    from qualitymonth.settings import *  # noqa: F403
-
-    CAPTCHA_TEST_MODE = True  # django-simple-captcha's documented test mode: answer "PASSED"
-    PROXY_COUNT = 1  # each simulated person comes from their own X-Forwarded-For address
-    LOGGING = {"version": 1, "disable_existing_loggers": True}
-    """
-)
+SETTINGS = """
+CAPTCHA_TEST_MODE = True  # django-simple-captcha's documented test mode: answer "PASSED"
+PROXY_COUNT = 1  # each simulated person comes from their own X-Forwarded-For address
+"""
 
 PREPARE = textwrap.dedent(
     """
@@ -104,12 +107,6 @@ COUNT = textwrap.dedent(
 )
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def run_python(code: str, env: dict) -> str:
     done = subprocess.run(
         [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
@@ -147,10 +144,12 @@ class Person:
         if data is not None:
             request.add_header("Referer", self.base + path)
         try:
-            with self.opener.open(request, timeout=60) as response:
+            with self.opener.open(request, timeout=120) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
+        except OSError:  # no answer in time, or the connection was refused or reset
+            return 0, ""
 
 
 def timed(function) -> tuple[float, int]:
@@ -159,20 +158,22 @@ def timed(function) -> tuple[float, int]:
     return time.perf_counter() - started, status
 
 
-def phase(name: str, clients: int, jobs: int, work) -> tuple[list[float], Counter, float]:
+def phase(name: str, clients: int, jobs: int, work, scratch) -> Counter:
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
+    with ConnectionCount(scratch) as connections, ThreadPoolExecutor(clients) as pool:
         results = list(pool.map(work, range(jobs)))
     wall = time.perf_counter() - started
     latencies = [seconds for seconds, _ in results]
     statuses = Counter(status for _, status in results)
+    held = "" if connections.peak is None else f"{connections.peak:>6} {connections.now():>6}"
     print(
         f"{name:<14} {jobs:>6} {wall:>8.2f} {jobs / wall:>8.1f} "
         f"{percentile(latencies, 0.5) * 1000:>8.1f} {percentile(latencies, 0.95) * 1000:>8.1f} "
-        f"{percentile(latencies, 0.99) * 1000:>8.1f} {max(latencies) * 1000:>8.1f}   "
+        f"{percentile(latencies, 0.99) * 1000:>8.1f} {max(latencies) * 1000:>8.1f} "
+        f"{sum(n for code, n in statuses.items() if not 200 <= code < 400):>6} {held}   "
         + " ".join(f"{code}×{n}" for code, n in sorted(statuses.items()))
     )
-    return latencies, statuses, wall
+    return statuses
 
 
 def main() -> int:
@@ -181,52 +182,42 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=400, help="event-page GETs")
     parser.add_argument("--registrations", type=int, default=200, help="people registering")
     parser.add_argument("--places", type=int, default=100, help="the event's capacity")
-    args = parser.parse_args()
-
-    scratch = Path(tempfile.mkdtemp(prefix="qm-bench-registration-"))
-    (scratch / "bench_registration_settings.py").write_text(SETTINGS)
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        QUALITYMONTH_DATA_DIR=str(scratch / "var"),
-        DJANGO_SETTINGS_MODULE="bench_registration_settings",
-        PYTHONPATH=os.pathsep.join([str(scratch), str(ROOT)]),
+    parser.add_argument(
+        "--server",
+        choices=["serve", "runserver", "gunicorn", "gthread"],
+        default="serve",
+        help="qualitymonth serve (default), Django's runserver, gunicorn's sync or gthread "
+        "workers (gunicorn is not a dependency: only when installed)",
     )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gthread worker")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch data directory")
+    args = parser.parse_args()
+    if args.server in {"gunicorn", "gthread"} and not gunicorn_installed():
+        parser.error("gunicorn is not installed (it is not a dependency); use serve")
+
+    scratch = make_scratch("registration", SETTINGS)
     server = None
     try:
-        subprocess.run([PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-        # Preparing and counting use the platform's own settings (same scratch database).
-        plain = {**env, "DJANGO_SETTINGS_MODULE": "qualitymonth.settings"}
-        event_id = run_python(f"PLACES = {args.places}\n" + PREPARE, plain).splitlines()[-1]
-        port = free_port()
-        server = subprocess.Popen(
-            [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=scratch.env, check=True
         )
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/portal/", timeout=5).read()
-                break
-            except OSError:
-                if time.time() > deadline or server.poll() is not None:
-                    sys.exit("the server did not start")
-                time.sleep(0.3)
-        page = f"/portal/events/{event_id}/"
+        event_id = run_python(f"PLACES = {args.places}\n" + PREPARE, scratch.env).splitlines()[-1]
+        server = Server(args.server, scratch, args.workers, args.threads)
+        server.start()
+        base, page = server.base, f"/portal/events/{event_id}/"
+        pool = os.environ.get("DATABASE_POOL_MAX") or "10"
+        print(f"server: {server.label}")
         print(
-            f"runserver --noreload (threaded), SQLite scratch database, {args.clients} clients, "
-            f"{args.places} places, {os.cpu_count()} CPUs"
+            f"database: {scratch.database}"
+            + (f", pool of {pool} connections per process" if scratch.drop else "")
         )
+        print(f"{args.clients} clients, {args.places} places, {os.cpu_count()} CPUs")
         print(
             f"{'phase':<14} {'reqs':>6} {'wall s':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-            f"{'p99 ms':>8} {'max ms':>8}   statuses"
+            f"{'p99 ms':>8} {'max ms':>8} {'errors':>6}"
+            + (f" {'peak':>6} {'after':>6}" if scratch.drop else "")
+            + "   statuses"
         )
         lock = threading.Lock()
         counter = iter(range(10**9))
@@ -235,7 +226,7 @@ def main() -> int:
             person = Person(base, f"10.2.{n // 250}.{n % 250 + 1}")
             return timed(lambda: person.request(page)[0])
 
-        phase("event page", args.clients, args.requests, view)
+        phase("event page", args.clients, args.requests, view, scratch)
 
         def register(n: int):
             with lock:
@@ -255,10 +246,8 @@ def main() -> int:
             }
             return timed(lambda: person.request(page, fields)[0])
 
-        _latencies, statuses, _wall = phase(
-            "registration", args.clients, args.registrations, register
-        )
-        held = run_python(COUNT, plain).splitlines()[-1]
+        statuses = phase("registration", args.clients, args.registrations, register, scratch)
+        held = run_python(COUNT, scratch.env).splitlines()[-1]
         print(f"database: {held} (places {args.places})")
         counts = dict(re.findall(r"(\w+)=(\d+)", held))
         ok = (
@@ -268,12 +257,8 @@ def main() -> int:
         return 0 if ok else 1
     finally:
         if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        shutil.rmtree(scratch, ignore_errors=True)
+            server.stop()
+        drop_scratch(scratch, args.keep)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ the end (the named database itself is never written) — migrates it, loads the 
 item 2 of the demo campaign to 陆家嘴街道, so the demo reporter "lujiazui" may report on it. It
 makes three phone-like 4000×3000 JPEG photos of 3.5–4.5 MB each (smooth colour, shapes, sensor
 noise; EXIF capture time in September 2024), then starts the platform's own server
-(`qualitymonth runserver --noreload`; gunicorn, which is not a dependency, with `--server
-gunicorn` or `both` when it is installed) on a free 127.0.0.1 port.
+(`qualitymonth serve`; Django's runserver with `--server runserver`; gunicorn, which is not a
+dependency, with `--server gunicorn`, `gthread` or `both` when it is installed) on a free
+127.0.0.1 port (bench/scratch_platform.py).
 
 N clients — threads, each with its own session, logged in through the login form with its CSRF
 token as a browser is — each submit R reports the way the pages do: open /reports/new/, post it
@@ -36,29 +37,30 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.cookiejar
-import importlib.util
 import io
 import math
 import os
 import platform
 import re
 import secrets
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from scratch_platform import (
+    ROOT,
+    KeepStatus,
+    Scratch,
+    Server,
+    drop_scratch,
+    gunicorn_installed,
+    make_scratch,
+)
+
 sys.path.insert(0, str(ROOT))
 
 PHOTO_SIZE = (4000, 3000)
@@ -74,91 +76,6 @@ MB = 1024 * 1024
 
 
 @dataclass
-class Scratch:
-    data_dir: Path
-    env: dict[str, str]  # the environment of this process and of the server
-    database: str  # for the printout
-    drop: str | None = None  # the PostgreSQL database to drop at the end
-    admin_url: str | None = None  # the database DATABASE_URL named, to drop it from
-
-
-def make_scratch() -> Scratch:
-    """A temporary data directory, and the database the bench may create and throw away."""
-    data_dir = Path(tempfile.mkdtemp(prefix="qualitymonth-bench-submit-"))
-    env = dict(os.environ)
-    env.update(
-        QUALITYMONTH_DATA_DIR=str(data_dir),
-        MEDIA_ROOT=str(data_dir / "media"),
-        DJANGO_SETTINGS_MODULE="qualitymonth.settings",
-        DEBUG="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
-        PYTHONUNBUFFERED="1",
-    )
-    env.pop("QUALITYMONTH_ENV", None)  # production settings want HTTPS cookies
-    scratch = Scratch(data_dir, env, f"SQLite (WAL) in {data_dir}")
-    url = os.environ.get("DATABASE_URL")
-    if url:
-        name = f"qualitymonth_bench_{os.getpid()}_{secrets.token_hex(3)}"
-        try:
-            _postgres(url, f'CREATE DATABASE "{name}"')
-        except Exception:
-            shutil.rmtree(data_dir, ignore_errors=True)
-            raise
-        parts = urllib.parse.urlsplit(url)
-        env["DATABASE_URL"] = urllib.parse.urlunsplit(parts._replace(path="/" + name))
-        scratch.drop, scratch.admin_url = name, url
-        scratch.database = f"PostgreSQL database {name} (created for this run, then dropped)"
-    return scratch
-
-
-def _postgres(url: str, statement: str) -> None:
-    """Run one statement, outside a transaction, from the database `url` names (or, when that
-    one does not exist yet, from the server's maintenance database "postgres")."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    params = {
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        **config.get("OPTIONS", {}),
-    }
-    params = {k: v for k, v in params.items() if v is not None}
-    try:
-        connection = psycopg.connect(
-            dbname=config.get("NAME"), **params, autocommit=True, connect_timeout=10
-        )
-    except psycopg.OperationalError as error:
-        if "does not exist" not in str(error):
-            raise
-        connection = psycopg.connect(
-            dbname="postgres", **params, autocommit=True, connect_timeout=10
-        )
-    with connection:
-        connection.execute(statement)
-
-
-def drop_scratch(scratch: Scratch, keep: bool) -> None:
-    if scratch.drop and scratch.admin_url:
-        drop = f'DROP DATABASE IF EXISTS "{scratch.drop}"'
-        try:
-            _postgres(scratch.admin_url, drop + " WITH (FORCE)")
-        except Exception:  # PostgreSQL before 13 has no FORCE; the server is stopped by now
-            try:
-                _postgres(scratch.admin_url, drop)
-            except Exception as error:
-                print(f"could not drop the database {scratch.drop}: {error}")
-    if keep:
-        print(f"kept the data directory {scratch.data_dir}")
-    else:
-        shutil.rmtree(scratch.data_dir, ignore_errors=True)
-
-
-@dataclass
 class Target:
     item_id: int
     unit_id: int
@@ -169,6 +86,7 @@ def prepare_platform(scratch: Scratch) -> Target:
     """Migrate, load the demo and give the demo reporter's street item 2 (as the demo admin)."""
     os.environ.clear()
     os.environ.update(scratch.env)
+    sys.path.insert(0, str(scratch.data_dir))  # its settings module
     import django
 
     django.setup()
@@ -282,147 +200,7 @@ def photo_cost(photos: list[tuple[str, bytes, int]]) -> PhotoCost:
     return PhotoCost(total, len(photos) * PHOTO_SIZE[0] * PHOTO_SIZE[1] / 1e6)
 
 
-# The server ------------------------------------------------------------------------------------
-
-
-def gunicorn_installed() -> bool:
-    return importlib.util.find_spec("gunicorn") is not None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """The platform's server in its own process group, its output in a log file."""
-
-    def __init__(self, kind: str, scratch: Scratch, workers: int):
-        self.kind = kind
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = scratch.data_dir / f"server-{kind}.log"
-        if kind == "gunicorn":
-            self.command = [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "qualitymonth.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(workers),
-                "--timeout",
-                "120",
-                "--access-logfile",
-                "-",
-                "--error-logfile",
-                "-",
-            ]
-            self.label = f"gunicorn, {workers} sync workers"
-        else:
-            script = Path(sys.executable).parent / "qualitymonth"
-            launcher = (
-                [str(script)]
-                if script.exists()
-                else [sys.executable, "-c", "from qualitymonth.cli import main; main()"]
-            )
-            self.command = [*launcher, "runserver", f"127.0.0.1:{self.port}", "--noreload"]
-            self.label = "runserver --noreload (one process, a thread per request)"
-        self.env = scratch.env
-        self.process: subprocess.Popen | None = None
-        self._log = None
-
-    def start(self, timeout: float = 60.0) -> None:
-        self._log = open(self.log_path, "wb")  # closed in stop()
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=ROOT,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: stop() ends it and its workers
-        )
-        deadline = time.monotonic() + timeout
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _KeepStatus())
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}")
-            try:
-                with opener.open(self.base + "/accounts/login/", timeout=5) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.25)
-        raise RuntimeError(f"the server did not answer within {timeout:g} s")
-
-    def cpu_seconds(self) -> float | None:
-        """CPU time of every process in the server's group so far (Linux /proc), else None."""
-        if self.process is None:
-            return None
-        group, total, tick = self.process.pid, 0.0, os.sysconf("SC_CLK_TCK")
-        try:
-            entries = [e for e in os.listdir("/proc") if e.isdigit()]
-        except OSError:
-            return None
-        for entry in entries:
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            fields = stat[stat.rfind(")") + 2 :].split()
-            if int(fields[2]) == group:  # pgrp
-                total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
-        return total
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            # The server logs a request after answering it: let the last lines reach the log.
-            settle, size = time.monotonic() + 3, -1
-            while time.monotonic() < settle and size != self.log_path.stat().st_size:
-                size = self.log_path.stat().st_size
-                time.sleep(0.3)
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        if self._log is not None:
-            self._log.close()
-            self._log = None
-
-    def log_summary(self) -> tuple[Counter, list[str], int, int]:
-        """Status codes, error lines, tracebacks and "database is locked" from the log."""
-        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-        statuses = Counter(
-            m.group(1) for m in re.finditer(r'"(?:GET|POST) \S+ HTTP/1\.[01]" (\d{3})', text)
-        )
-        lines = text.splitlines()
-        errors = [
-            line.strip()
-            for line in lines
-            if re.search(r"Error|error|locked|Exception|Internal Server", line)
-            and "Traceback" not in line
-        ]
-        return statuses, errors, text.count("Traceback"), text.lower().count("database is locked")
-
-
 # Clients ---------------------------------------------------------------------------------------
-
-
-class _KeepStatus(urllib.request.HTTPErrorProcessor):
-    """Hand back every response as it is: redirects and errors are the bench's to check."""
-
-    def http_response(self, request, response):
-        return response
-
-    https_response = http_response
 
 
 class Failure(Exception):
@@ -459,7 +237,7 @@ class Client:
         self.opener = urllib.request.build_opener(
             urllib.request.ProxyHandler({}),  # never through a proxy: the server is local
             urllib.request.HTTPCookieProcessor(self.jar),
-            _KeepStatus(),
+            KeepStatus(),
         )
 
     def request(self, path: str, body: bytes | None = None, content_type: str = ""):
@@ -767,9 +545,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--server",
-        choices=["runserver", "gunicorn", "both"],
-        default="runserver",
-        help="the platform's runserver (default), gunicorn if installed, or both in turn",
+        choices=["serve", "runserver", "gunicorn", "gthread", "both"],
+        default="serve",
+        help="the platform's qualitymonth serve (default), Django's runserver, gunicorn's sync "
+        "or gthread workers if installed, or both serve and gunicorn in turn",
     )
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers (default: CPUs)"
@@ -779,11 +558,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients < 1 or args.reports < 1:
         parser.error("--clients and --reports must be at least 1")
 
-    kinds = ["runserver", "gunicorn"] if args.server == "both" else [args.server]
-    if "gunicorn" in kinds and not gunicorn_installed():
-        if args.server == "gunicorn":
-            parser.error("gunicorn is not installed (it is not a dependency); use runserver")
-        print("gunicorn is not installed: measuring runserver only")
+    kinds = ["serve", "gunicorn"] if args.server == "both" else [args.server]
+    if {"gunicorn", "gthread"} & set(kinds) and not gunicorn_installed():
+        if args.server != "both":
+            parser.error("gunicorn is not installed (it is not a dependency); use serve")
+        print("gunicorn is not installed: measuring serve only")
         kinds.remove("gunicorn")
 
     began = time.monotonic()
@@ -795,7 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[Run] = []
     scratch: Scratch | None = None
     try:
-        scratch = make_scratch()
+        scratch = make_scratch("submit")
         t0 = time.monotonic()
         target = prepare_platform(scratch)
         print(f"database: {scratch.database}")

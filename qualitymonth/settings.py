@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: database connections go back to the pool before the response is sent.
+    "qualitymonth.core.middleware.ReleaseConnectionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -138,8 +140,50 @@ TEMPLATES = [
     },
 ]
 
+# Database connections ---------------------------------------------------------------------------
+# PostgreSQL (DATABASE_URL): one bounded pool of connections per process (Django's native psycopg
+# pool), shared by all its threads, whichever way the platform is served. Why:
+#   - The embedded server (runserver, behind `qualitymonth demo`) started a thread per request.
+#     Django's persistent connections (CONN_MAX_AGE) belong to a thread and runserver never
+#     closes them when its threads end: with CONN_MAX_AGE=60 every request thread left a
+#     connection open, and simultaneous requests opened as many as there were requests until
+#     PostgreSQL refused everyone ("too many clients already"; 425 of 1,000 simultaneous
+#     registrations failed). CONN_MAX_AGE=0 alone closes them at request end, but still opens one
+#     per simultaneous request and pays a new connection on every request.
+#   - With the pool, gunicorn's sync workers (one request at a time) and gthread workers (a fixed
+#     set of threads), the embedded server and the task threads (core/tasks.py) all hold at most
+#     DATABASE_POOL_MAX connections per process, reused from request to request.
+# A request takes a connection at its first query and gives it back once its response is built
+# (core.middleware.ReleaseConnectionsMiddleware; CONN_MAX_AGE must be 0 with a pool, Django's
+# "close" then returns the connection). The embedded server runs at most DATABASE_POOL_MAX
+# requests at once (`serve --threads`) and queues the rest before they need a connection, so a
+# burst never times out in the pool (1,000 simultaneous registrations: all served, see
+# bench/README.md). Where threads outnumber connections (gunicorn gthread, task threads) a thread
+# waits for one up to DATABASE_POOL_TIMEOUT seconds, then its request gets the 503 "服务器繁忙"
+# page (core/errors.py): 30 s, psycopg's default, is below gunicorn's worker timeout and nginx's
+# proxy_read_timeout, so people see our page rather than theirs. Size: processes ×
+# DATABASE_POOL_MAX must stay below PostgreSQL's max_connections (100 by default) with room for
+# psql, backups and other users; 0 turns the pool off (a connection per request, closed at its
+# end). Health checks: a connection is checked as it leaves the pool, so connections cut by a
+# PostgreSQL restart are replaced (the first requests after it wait a moment) instead of failing
+# requests. Connections above 2 close after DATABASE_POOL_MAX_IDLE idle seconds.
+DATABASE_POOL_MAX = max(0, int(os.environ.get("DATABASE_POOL_MAX") or 10))
+DATABASE_POOL_TIMEOUT = float(os.environ.get("DATABASE_POOL_TIMEOUT") or 30)
+DATABASE_POOL_MAX_IDLE = 60
+
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    DATABASES = {
+        "default": dj_database_url.parse(
+            os.environ["DATABASE_URL"], conn_max_age=0, conn_health_checks=True
+        )
+    }
+    if DATABASE_POOL_MAX and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, DATABASE_POOL_MAX),
+            "max_size": DATABASE_POOL_MAX,
+            "timeout": DATABASE_POOL_TIMEOUT,
+            "max_idle": DATABASE_POOL_MAX_IDLE,
+        }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -151,10 +195,12 @@ else:
                 # "database is locked" on write upgrades under concurrent requests.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
+                # Seconds a writer waits for the lock; past it, the 503 page (core/errors.py).
                 "timeout": 20,
             },
         }
     }
+# -------------------------------------------------------------------------------------------------
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -26,3 +26,6 @@ urlpatterns = [
     path("registrations/", include("qualitymonth.registrations.urls")),
     path("", include("qualitymonth.quizzes.urls")),
 ]
+
+# A database too busy to answer in time gets the 503 "busy" page, anything else the 500 page.
+handler500 = "qualitymonth.core.errors.server_error"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.db import connections
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
@@ -60,3 +61,28 @@ def _login_url(request) -> str:
     current = urlsplit(request.headers.get("HX-Current-URL") or "/")
     path = current.path + (f"?{current.query}" if current.query else "")
     return redirect_to_login(path or "/").url
+
+
+class ReleaseConnectionsMiddleware:
+    """Give the request's database connections back as soon as its response is built, before
+    the response travels to the client.
+
+    Django gives them back at ``request_finished``, after the last byte is sent: a phone
+    downloading a photo or an upward package over a slow network would hold a connection of
+    the pool (settings.py, DATABASE_POOL_MAX) for the whole download, and a handful of such
+    downloads would make everyone else wait for one. This does what ``request_finished`` does
+    (``close_if_unusable_or_obsolete``: with CONN_MAX_AGE=0, back to the pool or closed), only
+    earlier; a streaming response that reads the database later takes a connection again.
+    Connections inside an atomic block (a test's transaction) are left alone. First in
+    ``MIDDLEWARE``, so every other middleware has done its database work.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()
+        return response

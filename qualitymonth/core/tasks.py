@@ -94,6 +94,15 @@ class ThreadBackend(BaseTaskBackend):
                 raise TaskResultDoesNotExist(result_id) from None
 
     def _run(self, result: TaskResult) -> None:
+        try:
+            self._execute(result)
+        finally:
+            # The thread ends here. Its connections go back (to the pool, on PostgreSQL) or are
+            # closed, including any a signal receiver opened: a connection left to a dead thread
+            # would be lost to the pool for good.
+            connections.close_all()
+
+    def _execute(self, result: TaskResult) -> None:
         task = result.task
         started = timezone.now()
         _set(result, status=TaskResultStatus.RUNNING, started_at=started, last_attempted_at=started)
@@ -115,8 +124,6 @@ class ThreadBackend(BaseTaskBackend):
             _set(result, status=TaskResultStatus.FAILED, finished_at=timezone.now())
         else:
             _set(result, status=TaskResultStatus.SUCCESSFUL, finished_at=timezone.now())
-        finally:
-            connections.close_all()
         task_finished.send(type(self), task_result=result)
 
 

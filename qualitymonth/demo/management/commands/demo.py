@@ -33,4 +33,4 @@ class Command(BaseCommand):
         if load_only:
             return
         self.stdout.write(f"\n请用浏览器打开 http://127.0.0.1:{port}/ （按 Ctrl+C 停止）\n")
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        call_command("serve", f"127.0.0.1:{port}")
