@@ -139,11 +139,12 @@ def test_a_request_that_waits_too_long_for_a_connection_gets_the_busy_page(tmp_p
     # one connection waits on a lock this test holds.
     pool_of_one = {"DATABASE_POOL_MAX": "1", "DATABASE_POOL_TIMEOUT": "1"}
     with PlatformServer(tmp_path, "--threads", "4", **pool_of_one) as server:
+        picture = captcha_picture(server)
         with ThreadPoolExecutor(max_workers=1) as other, transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("LOCK TABLE captcha_captchastore IN ACCESS EXCLUSIVE MODE")
             # Someone's request takes the pool's only connection and waits for the lock…
-            first = other.submit(server.get, CAPTCHA_REFRESH, headers=XHR)
+            first = other.submit(server.get, picture)
             wait_for(lambda: ("active", "Lock") in server_connections())
             # …so the next person waits for a connection, and after a second is told to retry.
             busy_page(server.get("/portal/events/", address="10.9.0.2"))
